@@ -1,0 +1,31 @@
+# Plain `uv run` lines: anyone with uv can type them directly.
+# uv is installed with pip when missing, so a machine with only Python 3.11, pip and make works.
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+export UV_PYTHON ?= 3.11
+
+.PHONY: uv env demo test lint bench clean
+
+uv:
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+
+env: uv
+	$(UV) sync --group dev --quiet
+
+demo: env
+	$(UV) run racedesk demo --year 2024
+
+test: env
+	$(UV) run pytest -n 2 -q
+
+lint: env
+	$(UV) run ruff format --check .
+	$(UV) run ruff check .
+	$(UV) run mypy
+	$(UV) run lint-imports
+
+bench: env
+	$(UV) run python bench/run_all.py
+
+clean:
+	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache

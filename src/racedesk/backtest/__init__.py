@@ -1,0 +1,1 @@
+"""Backtests: many replayed nights through the desk, with metrics."""

@@ -1,0 +1,7 @@
+"""The list of command families, in the order ``racedesk --help`` shows them."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: tuple[click.Command, ...] = ()
