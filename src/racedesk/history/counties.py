@@ -208,8 +208,14 @@ def _load_recent(path: Path, year: int) -> CountyResults:
 
 def _load_2016(path: Path) -> CountyResults:
     """The Townhall 2016 file: unpadded FIPS, Alaska's total repeated on 29 rows."""
-    required = ("votes_dem", "votes_gop", "total_votes", "state_abbr", "county_name")
-    required += ("combined_fips",)
+    required = (
+        "votes_dem",
+        "votes_gop",
+        "total_votes",
+        "state_abbr",
+        "county_name",
+        "combined_fips",
+    )
     builder = _Builder(path.name)
     alaska: tuple[int, int, int] | None = None
     alaska_rows = 0
