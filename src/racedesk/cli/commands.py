@@ -4,4 +4,6 @@ from __future__ import annotations
 
 import click
 
-COMMANDS: tuple[click.Command, ...] = ()
+from racedesk.cli.data import data
+
+COMMANDS: tuple[click.Command, ...] = (data,)
