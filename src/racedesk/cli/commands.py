@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from racedesk.cli.calendar import calendar_command
 from racedesk.cli.data import data
 
-COMMANDS: tuple[click.Command, ...] = (data,)
+COMMANDS: tuple[click.Command, ...] = (calendar_command, data)
