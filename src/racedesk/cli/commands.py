@@ -6,5 +6,6 @@ import click
 
 from racedesk.cli.calendar import calendar_command
 from racedesk.cli.data import data
+from racedesk.cli.results import results
 
-COMMANDS: tuple[click.Command, ...] = (calendar_command, data)
+COMMANDS: tuple[click.Command, ...] = (results, calendar_command, data)
