@@ -113,7 +113,8 @@ def results(year: int, data_flag: str | None, check: bool, as_json: bool, as_csv
     caption = "  ".join(
         f"{nominee(year, p)} ({p.value}) {pledged.electors[p]}" for p in (Party.DEM, Party.GOP)
     )
-    print_table(COLUMNS, _rows(outcome), title=f"Presidential election {year}", caption=caption)
+    table_rows = [row[:-1] for row in _rows(outcome)]  # the source column is for CSV/JSON
+    print_table(COLUMNS[:-1], table_rows, title=f"Presidential election {year}", caption=caption)
     winner = pledged.winner
     click.echo(
         f"Winner: {nominee(year, winner)} ({winner.value}), "
