@@ -124,7 +124,7 @@ _BASE_2016 = _model(
     PoolParams(share=0.24, lean=0.05, release_hours=0.4, spread=0.6, gap_hours=0.6),
     PoolParams(share=0.18, lean=0.1, release_hours=0.5, spread=0.8, batches=3),
     PoolParams(share=0.01, lean=0.1, release_hours=60, spread=0.5, gap_hours=24),
-    PoolParams(share=0.56, lean=-0.05, release_hours=1.7, spread=0.45, batches=4),
+    PoolParams(share=0.56, lean=-0.05, release_hours=1.2, spread=0.45, batches=4),
     PoolParams(share=0.01, lean=0.1, lean_sd=0.3, release_hours=140, spread=0.3, batches=1),
 )
 # 2024: Republicans voted early in person; mail still leaned Democratic, less than in 2020.
