@@ -4,4 +4,6 @@ from __future__ import annotations
 
 import click
 
-COMMANDS: tuple[click.Command, ...] = ()
+from racedesk.cli.calendar import calendar_command
+
+COMMANDS: tuple[click.Command, ...] = (calendar_command,)
