@@ -105,8 +105,8 @@ def _simulate(
     sims += mean
     # float32 sums cancel to exactly 0 now and then: give such a draw to the side of the race's own
     # shock, so that mirrored draws stay mirrored.
-    rows, cols = np.nonzero(sims == 0)
-    if rows.size:
+    if not sims.all():
+        rows, cols = np.nonzero(sims == 0)
         tiny = np.finfo(np.float32).tiny
         sims[rows, cols] = np.where(shocks[rows, cols + 1] > 0, tiny, -tiny)
     return sims
