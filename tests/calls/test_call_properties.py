@@ -83,7 +83,7 @@ def _check_call(status: RaceStatus, est: RaceEstimate) -> None:
     assert near > ev.recount_band >= RULES.band_floor
     assert sign * est.margin > ev.recount_band
     model = est.margin_intervals[0.995]
-    assert ev.interval.lo <= model.lo and ev.interval.hi >= model.hi
+    assert ev.interval.lo <= max(-1.0, model.lo) and ev.interval.hi >= min(1.0, model.hi)
     if status.rule is Rule.COUNT:
         assert ev.share_counted >= RULES.minimum_share_counted
         assert sign * (est.counted_dem - est.counted_gop) > 0
