@@ -4,4 +4,7 @@ from __future__ import annotations
 
 import click
 
-COMMANDS: tuple[click.Command, ...] = ()
+from racedesk.cli.history import history
+from racedesk.cli.ingest import ingest
+
+COMMANDS: tuple[click.Command, ...] = (ingest, history)
