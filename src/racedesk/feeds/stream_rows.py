@@ -340,6 +340,6 @@ class RowChecker:
 def _counts(text: ObjectArray) -> tuple[IntArray, BoolArray]:
     """Parse whole numbers ≥ 0 in one cast; bad cells become 0 and are flagged."""
     strings = text.astype(str)
-    good = np.strings.isdecimal(strings) & (np.strings.str_len(strings) <= _MAX_DIGITS)
+    good = np.char.isdecimal(strings) & (np.char.str_len(strings) <= _MAX_DIGITS)
     values = np.where(good, strings, "0").astype(np.int64)
     return values, ~good
