@@ -6,6 +6,8 @@ import click
 
 from racedesk.cli.calendar import calendar_command
 from racedesk.cli.data import data
+from racedesk.cli.history import history
+from racedesk.cli.ingest import ingest
 from racedesk.cli.results import results
 
-COMMANDS: tuple[click.Command, ...] = (results, calendar_command, data)
+COMMANDS: tuple[click.Command, ...] = (results, calendar_command, ingest, history, data)
