@@ -48,6 +48,8 @@ class RaceEstimate:
     total_intervals: dict[float, Interval] = field(default_factory=dict)
     units_total: int = 0
     units_reporting: int = 0  # units with any votes counted
+    # The part of margin_sd shared with every other race (national error); see model.result.
+    shared_sd: float = 0.0
 
     @property
     def counted_total(self) -> int:
