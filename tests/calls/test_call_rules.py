@@ -42,6 +42,9 @@ def test_every_state_in_the_source_table_is_encoded_as_it_says(data_dir: Path) -
         assert rule.tie_only == (text == "tie only"), row["state"]
         percents = [float(p) / 100 for p in re.findall(r"(\d+(?:\.\d+)?)%", text)]
         votes = [int(v.replace(",", "")) for v in re.findall(r"([\d,]{3,}) votes", text)]
+        if row["state"] == "WI":  # the state-funded range (< 0.25%), not the paid one (< 1%)
+            assert rule.share == percents[1] == 0.0025
+            continue
         if row["state"] == "MI":  # two regimes; 2024 uses the vote count
             assert rule.votes == 2000 and rule.share is None
             assert recount_rules(2028)["MI"].share == 0.001
@@ -79,7 +82,7 @@ def test_year_dependent_rules() -> None:
     ("state", "total", "band"),
     [
         ("PA", 7e6, 0.005),
-        ("WI", 3.4e6, 0.01),
+        ("WI", 3.4e6, 0.0025),
         ("CO", 3.2e6, 0.005 / 1.995),  # share of the winner's vote
         ("ND", 3.6e5, 0.005 / 1.995),
         ("NC", 3.0e6, 10_000 / 3.0e6),  # smaller of 0.5% and 10,000 votes

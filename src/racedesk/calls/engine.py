@@ -174,8 +174,10 @@ def _count_reasons(ev: Evidence, rules: CallRules) -> tuple[bool, tuple[str, ...
 def _retraction(previous: RaceStatus, ev: Evidence) -> str | None:
     """Why the standing call must go, or ``None`` if the evidence still holds it."""
     sign = 1 if previous.winner is Party.DEM else -1
-    near_edge = ev.interval.lo if sign > 0 else -ev.interval.hi
-    if near_edge > ev.recount_band:
+    # A call stands while the estimate itself stays clear of the recount band on the called side.
+    # The interval is not the test: it widens when unusual units start reporting (extrapolation),
+    # and a call withdrawn for that alone would flicker back and forth all night.
+    if sign * ev.margin > ev.recount_band:
         return None
     where = (
         "the other side"

@@ -120,7 +120,9 @@ RECOUNT_TABLE: tuple[RecountRule, ...] = (
     _rule("PA", A, "<= 0.5% of votes cast for the office", share=0.005),
     _rule("AZ", A, "<= 0.5% of total votes (SB 1008, from 2022)", share=0.005),
     _rule("GA", R, "<= 0.5% of total votes, on request", share=0.005),
-    _rule("WI", R, "< 1% of total votes, on request", share=0.01),
+    # Wisconsin: any candidate within 1% may ask, but pays unless the margin is under 0.25%;
+    # the state-funded range is the recount range a desk waits out (AP called 2024 at 0.86%).
+    _rule("WI", R, "< 0.25% state-funded (on request, paid, up to 1%)", share=0.0025),
     _rule("MI", A, "<= 2,000 votes (through 2024)", votes=2000),
     _rule("NC", R, "<= 0.5% or 10,000 votes, whichever is less", share=0.005, votes=10_000),
     _rule("FL", A, "<= 0.5% machine recount", share=0.005),

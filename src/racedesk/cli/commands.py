@@ -8,6 +8,14 @@ from racedesk.cli.calendar import calendar_command
 from racedesk.cli.data import data
 from racedesk.cli.history import history
 from racedesk.cli.ingest import ingest
+from racedesk.cli.replay_stream import replay_stream
 from racedesk.cli.results import results
 
-COMMANDS: tuple[click.Command, ...] = (results, calendar_command, ingest, history, data)
+COMMANDS: tuple[click.Command, ...] = (
+    results,
+    calendar_command,
+    replay_stream,
+    ingest,
+    history,
+    data,
+)
