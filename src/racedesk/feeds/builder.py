@@ -188,13 +188,13 @@ class PayloadBuilder:
     # -- the end ---------------------------------------------------------------------------
     def finish(self) -> FeedPayload:
         table = CountTable(
-            contest=np.frombuffer(self.c_contest, dtype=np.int32).copy(),
-            unit=np.frombuffer(self.c_unit, dtype=np.int32).copy(),
-            candidate=np.frombuffer(self.c_candidate, dtype=np.int32).copy(),
-            mode=np.frombuffer(self.c_mode, dtype=np.int8).copy(),
-            votes=np.frombuffer(self.c_votes, dtype=np.int64).copy(),
-            expected=np.frombuffer(self.c_expected, dtype=np.int64).copy(),
-            at=np.frombuffer(self.c_at, dtype=np.int32).copy(),
+            contest=np.frombuffer(self.c_contest, dtype=np.int32),
+            unit=np.frombuffer(self.c_unit, dtype=np.int32),
+            candidate=np.frombuffer(self.c_candidate, dtype=np.int32),
+            mode=np.frombuffer(self.c_mode, dtype=np.int8),
+            votes=np.frombuffer(self.c_votes, dtype=np.int64),
+            expected=np.frombuffer(self.c_expected, dtype=np.int64),
+            at=np.frombuffer(self.c_at, dtype=np.int32),
             times=tuple(self.times),
         )
         self._check(table)

@@ -14,6 +14,7 @@ from typing import Any, BinaryIO
 import ijson
 
 from racedesk.errors import FeedFormatError
+from racedesk.feeds.builder import MAX_VOTES
 
 _NOT_UTF8 = {
     b"\xff\xfe": "UTF-16 (little-endian)",
@@ -131,7 +132,7 @@ class Reader:
         value = self.number(parent, key, path)
         if value is None:
             return None
-        if not value.is_integer() or value < 0:
+        if not value.is_integer() or value < 0 or value >= MAX_VOTES:
             raise self.fail(f"{path}.{key}", f"expected a count, found {parent[key]!r:.40}")
         return int(value)
 
