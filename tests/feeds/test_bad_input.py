@@ -63,8 +63,16 @@ def test_wrong_encoding() -> None:
     fails("ap", AP.decode().encode("utf-16"), match="UTF-16")
     latin = CLARITY.replace(b"Ada Alvarez", "Adá Álvarez".encode("latin-1"))
     fails("clarity", latin, match="not UTF-8 as declared")
-    fails("csv", b"contest,unit,candidate,votes,at\nx,\xff\xfe,y,1,2024-11-05T00:00:00Z\n",
-          match="not UTF-8")  # fmt: skip
+    fails(
+        "nist-xml",
+        NIST_XML.replace(b'encoding="UTF-8"', b'encoding="UTF-9"'),
+        match="declares an encoding that cannot be read",
+    )
+    fails(
+        "csv",
+        b"contest,unit,candidate,votes,at\nx,\xff\xfe,y,1,2024-11-05T00:00:00Z\n",
+        match="not UTF-8",
+    )
 
 
 @pytest.mark.parametrize(
@@ -105,7 +113,10 @@ def test_duplicated_units_are_errors() -> None:
     fails("ap", json.dumps(doc).encode(), match="duplicated unit")
     gp = NIST_XML[NIST_XML.index(b"<GpUnit xsi") : NIST_XML.index(b"</GpUnit>") + 9]
     fails("nist-xml", NIST_XML.replace(gp, gp + gp), match="duplicated unit: GpUnit 'ru-state'")
-    vc = b"<VoteCounts><GpUnitId>ru-north</GpUnitId><Type>election-day</Type><Count>1200</Count></VoteCounts>"
+    vc = (
+        b"<VoteCounts><GpUnitId>ru-north</GpUnitId><Type>election-day</Type>"
+        b"<Count>1200</Count></VoteCounts>"
+    )
     fails("nist-xml", NIST_XML.replace(vc, vc + vc), match="duplicated unit")
     csv = b"contest,unit,candidate,votes,at\nc,42003,a,1,2024-11-05T00:00:00Z\n"
     fails("csv", csv + csv.split(b"\n")[1] + b"\n", match="duplicated unit")
@@ -114,8 +125,9 @@ def test_duplicated_units_are_errors() -> None:
 def test_unknown_units_and_candidates_are_reported_not_dropped() -> None:
     # Alvarez's two South counts (election-day and total) point at a unit that does not exist.
     data = NIST_XML.replace(b"<GpUnitId>ru-south</GpUnitId>", b"<GpUnitId>ru-nowhere</GpUnitId>", 2)
-    data = data.replace(b"<CandidateIds>cand-brooks</CandidateIds>",
-                        b"<CandidateIds>cand-ghost</CandidateIds>")  # fmt: skip
+    data = data.replace(
+        b"<CandidateIds>cand-brooks</CandidateIds>", b"<CandidateIds>cand-ghost</CandidateIds>"
+    )
     payload = registry.get("nist-xml").parse(data, source="x")
     lost = {(u.kind, u.feed_id): u.votes for u in payload.unmapped if not u.kept_as}
     assert lost == {("unit", "ru-nowhere"): 450, ("candidate", "cand-ghost"): 1900 + 700}

@@ -26,19 +26,37 @@ def test_conditional_requests_and_backoff_never_stop_the_loop() -> None:
         if answer == "hang":
             raise httpx.ReadTimeout("timed out", request=request)
         if answer == "html":
-            return httpx.Response(200, text="<!DOCTYPE html><title>Login</title>",
-                                  headers={"content-type": "text/html"})  # fmt: skip
+            return httpx.Response(
+                200,
+                text="<!DOCTYPE html><title>Login</title>",
+                headers={"content-type": "text/html"},
+            )
         if answer == "same" and request.headers.get("if-none-match"):
             return httpx.Response(304)
         tag = '"v1"' if answer == "ok-1" else '"v2"'
-        return httpx.Response(200, content=b'{"races": []}', headers={
-            "etag": tag, "last-modified": "Wed, 06 Nov 2024 01:00:00 GMT",
-            "content-type": "application/json"})  # fmt: skip
+        return httpx.Response(
+            200,
+            content=b'{"races": []}',
+            headers={
+                "etag": tag,
+                "last-modified": "Wed, 06 Nov 2024 01:00:00 GMT",
+                "content-type": "application/json",
+            },
+        )
 
     waits: list[float] = []
     errors: list[FeedUnavailable] = []
-    got = list(poll(URL, interval=2.0, transport=httpx.MockTransport(handler), max_polls=7,
-                    sleep=waits.append, on_error=errors.append, clock=lambda: T0))  # fmt: skip
+    got = list(
+        poll(
+            URL,
+            interval=2.0,
+            transport=httpx.MockTransport(handler),
+            max_polls=7,
+            sleep=waits.append,
+            on_error=errors.append,
+            clock=lambda: T0,
+        )
+    )
     assert [f.etag for f in got] == ['"v1"', '"v2"']
     assert got[0].data == b'{"races": []}' and got[0].fetched_at == T0
     assert "SECRET" not in got[0].url and "apiKey=***" in got[0].url
@@ -46,7 +64,10 @@ def test_conditional_requests_and_backoff_never_stop_the_loop() -> None:
     assert seen[1]["if-modified-since"] == "Wed, 06 Nov 2024 01:00:00 GMT"
     assert "if-none-match" not in seen[0]
     assert [str(e).split(": ", 1)[1][:20] for e in errors] == [
-        "answered HTTP 500; w", "no answer within 10 ", "answered an HTML pag"]  # fmt: skip
+        "answered HTTP 500; w",
+        "no answer within 10 ",
+        "answered an HTML pag",
+    ]
     assert all("SECRET" not in str(e) for e in errors)
     # interval, interval (304), then doubling while failing, reset after the success
     assert waits == [2.0, 2.0, 4.0, 8.0, 16.0, 2.0]
@@ -58,8 +79,17 @@ def test_backoff_is_capped() -> None:
 
     waits: list[float] = []
     errors: list[FeedUnavailable] = []
-    assert not list(poll(URL, interval=30, max_interval=100, max_polls=5, sleep=waits.append,
-                         transport=httpx.MockTransport(handler), on_error=errors.append))  # fmt: skip
+    assert not list(
+        poll(
+            URL,
+            interval=30,
+            max_interval=100,
+            max_polls=5,
+            sleep=waits.append,
+            transport=httpx.MockTransport(handler),
+            on_error=errors.append,
+        )
+    )
     assert waits == [60, 100, 100, 100]
     assert "ConnectError" in str(errors[0])
 

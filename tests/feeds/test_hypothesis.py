@@ -15,9 +15,13 @@ from ._samples import EXAMPLES
 ADAPTERS = sorted(registry.adapters())
 SEEDS = [
     (EXAMPLES / name).read_bytes()
-    for name in ("ap_elections_v2_style.json", "clarity_detail_county_level.xml",
-                 "err_cdf_v2_minimal.xml", "err_cdf_v2_minimal.json")
-]  # fmt: skip
+    for name in (
+        "ap_elections_v2_style.json",
+        "clarity_detail_county_level.xml",
+        "err_cdf_v2_minimal.xml",
+        "err_cdf_v2_minimal.json",
+    )
+]
 SEEDS.append(b"contest,unit,candidate,votes,at\nc,42003,a,1,2024-11-05T00:00:00Z\n")
 
 

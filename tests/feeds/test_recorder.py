@@ -22,8 +22,12 @@ def test_record_and_replay_byte_for_byte(tmp_path: Path) -> None:
     payloads.append(b"\x00\xffbinary")
     recorder = Recorder(tmp_path / "night")
     for i, data in enumerate(payloads):
-        recorder.record(data, source="https://h/p?apiKey=SECRET", fetched_at=T0 + timedelta(seconds=i),
-                        content_type="application/json")  # fmt: skip
+        recorder.record(
+            data,
+            source="https://h/p?apiKey=SECRET",
+            fetched_at=T0 + timedelta(seconds=i),
+            content_type="application/json",
+        )
     again = Recorder(tmp_path / "night")  # resumes numbering
     again.record(b"late", source="file.json", fetched_at=T0 + timedelta(hours=1))
     replayed = list(replay(tmp_path / "night"))

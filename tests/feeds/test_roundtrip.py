@@ -27,10 +27,15 @@ def payload_keys(payload: FeedPayload) -> Counter[Key]:
     units = {u.id: u.feed_id for u in payload.units}
     candidates = {(c.contest, c.id): c.feed_id for c in payload.candidates}
     return Counter(
-        (contests[c.contest], units[c.unit], candidates[(c.contest, c.candidate)], c.mode.value,
-         c.votes)
+        (
+            contests[c.contest],
+            units[c.unit],
+            candidates[(c.contest, c.candidate)],
+            c.mode.value,
+            c.votes,
+        )
         for c in payload.iter_counts()
-    )  # fmt: skip
+    )
 
 
 def ap_expected(path: Path) -> Counter[Key]:
@@ -82,8 +87,11 @@ def nist_xml_expected(path: Path) -> Counter[Key]:
     for contest in ET.parse(path).getroot().iterfind("n:Election/n:Contest", ns):
         for selection in contest.iterfind("n:ContestSelection", ns):
             for vc in selection.iterfind("n:VoteCounts", ns):
-                key = (contest.get("ObjectId", "").strip(), selection.get("ObjectId", "").strip(),
-                       vc.findtext("n:GpUnitId", "", ns).strip())  # fmt: skip
+                key = (
+                    contest.get("ObjectId", "").strip(),
+                    selection.get("ObjectId", "").strip(),
+                    vc.findtext("n:GpUnitId", "", ns).strip(),
+                )
                 cells.setdefault(key, {})[vc.findtext("n:Type", "", ns)] = int(
                     float(vc.findtext("n:Count", "", ns))
                 )

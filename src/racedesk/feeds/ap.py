@@ -43,7 +43,7 @@ from racedesk.feeds.base import (
     UnitReporting,
     Unmapped,
 )
-from racedesk.feeds.builder import PayloadBuilder
+from racedesk.feeds.builder import MAX_VOTES, PayloadBuilder
 from racedesk.feeds.mapping import (
     district_race,
     known_state,
@@ -101,6 +101,9 @@ class _ApParse:
         self.election_date: date | None = None
         self.timestamp: datetime | None = None
         self.race_ids: dict[ContestId, str] = {}
+        self.candidate_cache: dict[tuple[int, object, object], int] = {}
+        self.unit_cache: dict[tuple[object, ...], int] = {}
+        self.time_cache: dict[str, int] = {}
 
     def time(self, raw: str, path: str) -> datetime:
         try:
@@ -173,7 +176,17 @@ class _ApParse:
             district = district_race(state, read.text(unit, "reportingunitName", unit_path))
             if presidential and level == "district" and district:
                 target = self.contest(race_id, name, state, True, test, path, district)
-            unit_index = self.unit(unit, unit_path, state, shared)
+            unit_key = (
+                level,
+                ru_id,
+                unit.get("fipsCode"),
+                unit.get("statePostal"),
+                unit.get("reportingunitName"),
+                shared[unit.get("fipsCode") or ""] > 1,
+            )
+            unit_index = self.unit_cache.get(unit_key, -1)
+            if unit_index < 0:  # the same units recur in every race: build each once
+                unit_index = self.unit_cache[unit_key] = self.unit(unit, unit_path, state, shared)
             self.results(
                 target, unit_index, unit, unit_path, office, eevp if level == "state" else None
             )
@@ -319,10 +332,13 @@ class _ApParse:
     ) -> None:
         read = self.read
         updated = read.text(ru, "lastUpdated", path)
-        at = self.time(updated, f"{path}.lastUpdated") if updated else self.timestamp
-        if at is None:
-            raise read.fail(path, "no lastUpdated on the unit and no timestamp on the payload")
-        at_index = self.out.time(at)
+        at_index = self.time_cache.get(updated, -1)
+        if at_index < 0:
+            at = self.time(updated, f"{path}.lastUpdated") if updated else self.timestamp
+            if at is None:
+                raise read.fail(path, "no lastUpdated on the unit and no timestamp on the payload")
+            at_index = self.time_cache[updated] = self.out.time(at)
+        at = self.out.times[at_index]
         contest_id = self.out.contests[contest].id
         unit_id = self.out.units[unit].id
         eevp = read.number(ru, "eevp", path) if eevp is None else eevp
@@ -335,32 +351,36 @@ class _ApParse:
                 precincts_total=read.count(ru, "precinctsTotal", path),
             )
         )
-        start = len(self.out)
-        total = 0
-        seen: set[int] = set()
-        for i, raw in enumerate(read.list(ru, "candidates", path)):
-            cand_path = f"{path}.candidates[{i}]"
-            cand = read.obj(raw, cand_path)
-            votes = read.count(cand, "voteCount", cand_path)
-            index = self.candidate(contest, cand, cand_path, office)
+        indexes: list[int] = []
+        counts: list[int] = []
+        call_unit = self.is_call_unit(unit)
+        cache = self.candidate_cache
+        for i, cand in enumerate(read.list(ru, "candidates", path)):
+            if type(cand) is not dict:
+                read.obj(cand, f"{path}.candidates[{i}]")
+            votes = cand.get("voteCount")
+            if type(votes) is not int or not 0 <= votes < MAX_VOTES:  # the slow, checked path
+                votes = read.count(cand, "voteCount", f"{path}.candidates[{i}]")
+            key = (contest, cand.get("polID"), cand.get("candidateID"))
+            index = cache.get(key) if type(key[1]) is str and type(key[2]) is str else None
             if index is None:
-                self.out.unmapped.append(
-                    Unmapped(
-                        kind="candidate",
-                        feed_id=read.text(cand, "last", cand_path),
-                        where=cand_path,
-                        reason="no polID or candidateID",
-                        votes=votes or 0,
+                index = self.candidate(contest, cand, f"{path}.candidates[{i}]", office)
+                if index is None:
+                    self.out.unmapped.append(
+                        Unmapped(
+                            kind="candidate",
+                            feed_id=read.text(cand, "last", path),
+                            where=f"{path}.candidates[{i}]",
+                            reason="no polID or candidateID",
+                            votes=votes or 0,
+                        )
                     )
-                )
-                continue
-            if index in seen:
-                raise read.fail(cand_path, f"candidate {self.out.candidates[index].id} twice")
-            seen.add(index)
+                    continue
+                cache[key] = index
             if votes is not None:
-                self.out.add(contest, unit, index, VoteMode.TOTAL, votes, at_index)
-                total += votes
-            if read.text(cand, "winner", cand_path) == "X" and self.is_call_unit(unit):
+                indexes.append(index)
+                counts.append(votes)
+            if call_unit and cand.get("winner") == "X":
                 self.out.calls.append(
                     ExternalCall(
                         caller="AP",
@@ -370,8 +390,13 @@ class _ApParse:
                         at=at,
                     )
                 )
-        if eevp and eevp > 0 and total:
-            self.out.set_expected(start, len(self.out), round(total * 100 / eevp))
+        if len(set(indexes)) != len(indexes):
+            twice = next(i for i in indexes if indexes.count(i) > 1)
+            raise read.fail(path, f"candidate {self.out.candidates[twice].id} listed twice")
+        expected = -1
+        if eevp and eevp > 0 and sum(counts):
+            expected = round(sum(counts) * 100 / eevp)
+        self.out.add_unit_run(contest, unit, VoteMode.TOTAL, at_index, indexes, counts, expected)
 
     def is_call_unit(self, unit: int) -> bool:
         """AP's call is on the state unit, or a Maine/Nebraska district unit."""

@@ -177,6 +177,28 @@ class PayloadBuilder:
         self.c_expected.extend(array("q", [-1]) * n)
         self.c_at.extend(array("i", [at]) * n)
 
+    def add_unit_run(
+        self,
+        contest: int,
+        unit: int,
+        mode: VoteMode,
+        at: int,
+        candidates: list[int],
+        votes: list[int],
+        expected: int = -1,
+    ) -> None:
+        """Many candidates of one contest, unit and mode at once (AP's hot path)."""
+        n = len(candidates)
+        if len(votes) != n:
+            raise ValueError("add_unit_run: candidates and votes differ in length")
+        self.c_candidate.extend(candidates)
+        self.c_votes.extend(votes)
+        self.c_contest.extend(array("i", [contest]) * n)
+        self.c_unit.extend(array("i", [unit]) * n)
+        self.c_mode.extend(array("b", [MODE_INDEX[mode]]) * n)
+        self.c_expected.extend(array("q", [expected]) * n)
+        self.c_at.extend(array("i", [at]) * n)
+
     def set_expected(self, start: int, stop: int, expected: int) -> None:
         """Set the unit's expected final total on the counts appended in ``[start, stop)``."""
         for i in range(start, stop):

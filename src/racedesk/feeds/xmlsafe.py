@@ -76,6 +76,12 @@ def run(parser: expat.XMLParserType, data: bytes | BinaryIO, *, source: str, wha
             source=source,
             line=err.lineno,
         ) from None
+    except LookupError as err:  # an encoding declaration Python does not know
+        raise FeedFormatError(
+            f"{what} XML declares an encoding that cannot be read ({err})",
+            source=source,
+            line=parser.CurrentLineNumber,
+        ) from None
     except (UnicodeError, ValueError, OverflowError) as err:
         raise FeedFormatError(
             f"unreadable {what} XML: {err}", source=source, line=parser.CurrentLineNumber
