@@ -24,6 +24,7 @@ from typing import TextIO
 from racedesk.feeds import registry
 from racedesk.settings import resolve_data_dir
 
+LEAF_INDENT = " " * 16  # as real Clarity files are indented
 VOTE_TYPES = ("Election Day", "Early Vote", "Absentee by Mail", "Provisional")
 
 
@@ -48,7 +49,7 @@ def write_clarity(out: TextIO, target_bytes: int, precincts: int = 2000) -> None
                 out.write(f'            <VoteType name="{vote_type}" votes="0">\n')
                 out.write(
                     "".join(
-                        f'                <Precinct name="{name}" votes="{(i * 37 + key) % 900}" />\n'
+                        f'{LEAF_INDENT}<Precinct name="{name}" votes="{(i * 37 + key) % 900}" />\n'
                         for i, name in enumerate(precinct_names)
                     )
                 )

@@ -150,3 +150,21 @@ def test_ap_test_races_can_be_skipped() -> None:
 
 def test_errors_are_feed_errors() -> None:
     assert issubclass(FeedFormatError, FeedError)
+
+
+def test_clarity_zip_as_served_and_zip_bombs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import zipfile
+
+    from racedesk.feeds import clarity
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("detail.xml", CLARITY)
+    zipped = buffer.getvalue()
+    assert registry.detect(zipped, "detailxml.zip").name == "clarity"
+    payload = registry.parse(zipped, source="detailxml.zip")
+    assert payload.totals("2028-11-07-governor") == {"ada-alvarez": 2450, "ben-brooks": 2600}
+    fails("clarity", zipped[:-30], match="unreadable zip")
+    monkeypatch.setattr(clarity, "MAX_UNZIPPED", 1000)
+    fails("clarity", zipped, match="would unzip to")

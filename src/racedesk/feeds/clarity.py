@@ -18,9 +18,12 @@ The parse streams with a hardened expat parser; only the counts and names are ke
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import io
+import zipfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
-from typing import BinaryIO, ClassVar
+from typing import IO, BinaryIO, ClassVar
 
 from racedesk.domain.counts import VoteMode
 from racedesk.domain.ids import CandidateId, StateCode, UnitId
@@ -72,12 +75,63 @@ class ClarityAdapter:
         self.unit_map = dict(unit_map) if unit_map is not None else None
 
     def sniff(self, head: bytes, name: str) -> bool:
+        if head.startswith(b"PK\x03\x04"):  # detailxml.zip as Clarity sites serve it
+            return b"detail.xml" in head[:200]
         return b"<ElectionResult" in head and b"ElectionReport" not in head
 
     def parse(self, data: bytes | BinaryIO, *, source: str) -> FeedPayload:
         parse = _ClarityParse(self, source)
-        xmlsafe.run(parse.parser, data, source=source, what="Clarity")
+        with unzipped(data, source=source) as xml:
+            xmlsafe.run(parse.parser, xml, source=source, what="Clarity")
         return parse.finish()
+
+
+@contextmanager
+def unzipped(data: bytes | BinaryIO, *, source: str) -> Iterator[bytes | xmlsafe.Readable]:
+    """The ``detail.xml`` inside a ``detailxml.zip``, streamed with a size cap (zip bombs);
+    anything that is not a zip passes through."""
+    stream: BinaryIO = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    start = stream.tell()
+    if stream.read(4) != b"PK\x03\x04":
+        stream.seek(start)
+        yield data
+        return
+    stream.seek(start)
+    try:
+        archive = zipfile.ZipFile(stream)
+        names = [n for n in archive.namelist() if n.lower().endswith(".xml")]
+        if len(names) != 1:
+            raise FeedFormatError(
+                f"zip holds {len(names)} XML files, expected one detail.xml", source=source
+            )
+        info = archive.getinfo(names[0])
+        if info.file_size > MAX_UNZIPPED:
+            raise FeedFormatError(
+                f"{names[0]} would unzip to {info.file_size} bytes", source=source
+            )
+        with archive.open(info) as member:
+            yield _Capped(member, MAX_UNZIPPED, source)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as err:
+        raise FeedFormatError(f"unreadable zip: {err}", source=source) from None
+
+
+MAX_UNZIPPED = 4 << 30  # 4 GiB
+
+
+class _Capped:
+    """Reads a member until ``cap`` bytes, then refuses: the size in a zip header can lie."""
+
+    def __init__(self, member: IO[bytes], cap: int, source: str) -> None:
+        self.member, self.left, self.source = member, cap, source
+
+    def read(self, size: int, /) -> bytes:
+        chunk = self.member.read(size)
+        self.left -= len(chunk)
+        if self.left < 0:
+            raise FeedFormatError(
+                "zip member unzips past its cap (a zip bomb?)", source=self.source
+            )
+        return chunk
 
 
 class _ClarityParse:

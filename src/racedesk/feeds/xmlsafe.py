@@ -8,12 +8,16 @@ depends on what the handlers keep, not on the file size.
 
 from __future__ import annotations
 
-from typing import BinaryIO, NoReturn
+from typing import NoReturn, Protocol
 from xml.parsers import expat
 
 from racedesk.errors import FeedFormatError
 
 CHUNK = 1 << 20
+
+
+class Readable(Protocol):
+    def read(self, size: int, /) -> bytes: ...
 
 
 class _Refused(Exception):
@@ -45,7 +49,7 @@ def hardened_parser(*, namespaces: bool = False) -> expat.XMLParserType:
     return parser
 
 
-def run(parser: expat.XMLParserType, data: bytes | BinaryIO, *, source: str, what: str) -> None:
+def run(parser: expat.XMLParserType, data: bytes | Readable, *, source: str, what: str) -> None:
     """Feed ``data`` through ``parser``; XML errors become ``FeedFormatError`` with the line.
 
     Handlers may raise ``FeedFormatError`` themselves; it passes through unchanged."""
