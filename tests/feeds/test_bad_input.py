@@ -156,7 +156,7 @@ def test_clarity_zip_as_served_and_zip_bombs(monkeypatch: pytest.MonkeyPatch) ->
     import io
     import zipfile
 
-    from racedesk.feeds import clarity
+    from racedesk.feeds import clarity_stream
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -166,5 +166,5 @@ def test_clarity_zip_as_served_and_zip_bombs(monkeypatch: pytest.MonkeyPatch) ->
     payload = registry.parse(zipped, source="detailxml.zip")
     assert payload.totals("2028-11-07-governor") == {"ada-alvarez": 2450, "ben-brooks": 2600}
     fails("clarity", zipped[:-30], match="unreadable zip")
-    monkeypatch.setattr(clarity, "MAX_UNZIPPED", 1000)
+    monkeypatch.setattr(clarity_stream, "MAX_UNZIPPED", 1000)
     fails("clarity", zipped, match="would unzip to")

@@ -18,17 +18,14 @@ The parse streams with a hardened expat parser; only the counts and names are ke
 
 from __future__ import annotations
 
-import io
-import zipfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import IO, BinaryIO, ClassVar
+from typing import BinaryIO, ClassVar
 
 from racedesk.domain.counts import VoteMode
 from racedesk.domain.ids import CandidateId, StateCode, UnitId
 from racedesk.errors import FeedFormatError
-from racedesk.feeds import xmlsafe
+from racedesk.feeds import clarity_stream, xmlsafe
 from racedesk.feeds.base import (
     FeedCandidate,
     FeedContest,
@@ -39,6 +36,7 @@ from racedesk.feeds.base import (
     Unmapped,
 )
 from racedesk.feeds.builder import PayloadBuilder, count_from_text
+from racedesk.feeds.clarity_stream import unzipped
 from racedesk.feeds.mapping import (
     VOTE_TYPES,
     is_presidential,
@@ -82,56 +80,11 @@ class ClarityAdapter:
     def parse(self, data: bytes | BinaryIO, *, source: str) -> FeedPayload:
         parse = _ClarityParse(self, source)
         with unzipped(data, source=source) as xml:
-            xmlsafe.run(parse.parser, xml, source=source, what="Clarity")
+            if self.unit_map is None:
+                clarity_stream.run_fast(parse, xml)
+            else:
+                xmlsafe.run(parse.parser, xml, source=source, what="Clarity")
         return parse.finish()
-
-
-@contextmanager
-def unzipped(data: bytes | BinaryIO, *, source: str) -> Iterator[bytes | xmlsafe.Readable]:
-    """The ``detail.xml`` inside a ``detailxml.zip``, streamed with a size cap (zip bombs);
-    anything that is not a zip passes through."""
-    stream: BinaryIO = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
-    start = stream.tell()
-    if stream.read(4) != b"PK\x03\x04":
-        stream.seek(start)
-        yield data
-        return
-    stream.seek(start)
-    try:
-        archive = zipfile.ZipFile(stream)
-        names = [n for n in archive.namelist() if n.lower().endswith(".xml")]
-        if len(names) != 1:
-            raise FeedFormatError(
-                f"zip holds {len(names)} XML files, expected one detail.xml", source=source
-            )
-        info = archive.getinfo(names[0])
-        if info.file_size > MAX_UNZIPPED:
-            raise FeedFormatError(
-                f"{names[0]} would unzip to {info.file_size} bytes", source=source
-            )
-        with archive.open(info) as member:
-            yield _Capped(member, MAX_UNZIPPED, source)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as err:
-        raise FeedFormatError(f"unreadable zip: {err}", source=source) from None
-
-
-MAX_UNZIPPED = 4 << 30  # 4 GiB
-
-
-class _Capped:
-    """Reads a member until ``cap`` bytes, then refuses: the size in a zip header can lie."""
-
-    def __init__(self, member: IO[bytes], cap: int, source: str) -> None:
-        self.member, self.left, self.source = member, cap, source
-
-    def read(self, size: int, /) -> bytes:
-        chunk = self.member.read(size)
-        self.left -= len(chunk)
-        if self.left < 0:
-            raise FeedFormatError(
-                "zip member unzips past its cap (a zip bomb?)", source=self.source
-            )
-        return chunk
 
 
 class _ClarityParse:
@@ -158,6 +111,7 @@ class _ClarityParse:
         self.region_level: UnitLevel | None = None
         self.leaf_units: dict[tuple[str, str], int] = {}  # (leaf tag, name) -> unit index
         self.unmapped_units: dict[str, int] = {}
+        self.fast_units: dict[str, dict[bytes, int]] = {}  # leaf tag -> name bytes -> unit
         # Current contest / choice / vote type.
         self.contest = -1
         self.contest_where = ""
@@ -395,6 +349,25 @@ class _ClarityParse:
         self.in_votes = True
         self.run_units = []
         self.run_votes = []
+
+    def fast_vote_type(
+        self, name: str, total: str, tag: str, names: list[bytes], votes: list[int]
+    ) -> bool:
+        """A whole candidate ``<VoteType>`` read by the fast path; False when out of context
+        (the caller then feeds the bytes through expat instead)."""
+        if self.candidate < 0 or self.stack != ["ElectionResult", "Contest", "Choice"]:
+            return False
+        self.start_vote_type({"name": name, "votes": total}, in_choice=True)
+        cache = self.fast_units.setdefault(tag, {})
+        units = list(map(cache.get, names))
+        if None in units:
+            for i, raw in enumerate(names):
+                if units[i] is None:
+                    units[i] = cache[raw] = self.unit_for(tag, raw.decode("utf-8"))
+        self.run_units = units  # type: ignore[assignment]  # no None left
+        self.run_votes = votes
+        self.end_vote_type()
+        return True
 
     def leaf(self, tag: str, attrs: dict[str, str]) -> None:
         raw = attrs.get("votes")

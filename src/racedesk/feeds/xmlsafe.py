@@ -20,6 +20,15 @@ class Readable(Protocol):
     def read(self, size: int, /) -> bytes: ...
 
 
+class Feedable(Protocol):
+    """An expat parser, or something that feeds one (the Clarity fast path)."""
+
+    @property
+    def CurrentLineNumber(self) -> int: ...
+
+    def Parse(self, data: bytes, isfinal: bool = ..., /) -> object: ...
+
+
 class _Refused(Exception):
     def __init__(self, what: str) -> None:
         super().__init__(what)
@@ -49,7 +58,7 @@ def hardened_parser(*, namespaces: bool = False) -> expat.XMLParserType:
     return parser
 
 
-def run(parser: expat.XMLParserType, data: bytes | Readable, *, source: str, what: str) -> None:
+def run(parser: Feedable, data: bytes | Readable, *, source: str, what: str) -> None:
     """Feed ``data`` through ``parser``; XML errors become ``FeedFormatError`` with the line.
 
     Handlers may raise ``FeedFormatError`` themselves; it passes through unchanged."""
