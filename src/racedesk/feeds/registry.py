@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from typing import BinaryIO, TypeVar
 
 from racedesk.errors import FeedError, FeedFormatError
@@ -82,9 +81,3 @@ def parse(data: bytes | BinaryIO, *, source: str, format: str = "auto") -> FeedP
     head = data.read(SNIFF_BYTES)
     data.seek(0)
     return detect(head, source).parse(data, source=source)
-
-
-def each(fn: Callable[[FeedAdapter], None]) -> None:
-    """Call ``fn`` for every adapter (tests loop over all formats this way)."""
-    for adapter in adapters().values():
-        fn(adapter)
