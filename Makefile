@@ -13,7 +13,7 @@ env: uv
 	$(UV) sync --group dev --quiet
 
 demo: env
-	$(UV) run racedesk results --year 2024
+	$(UV) run racedesk demo --year 2024
 
 test: env
 	$(UV) run pytest -n 2 -q

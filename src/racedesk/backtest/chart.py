@@ -10,8 +10,8 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
 
 DEM_COLOUR = "#1f5fbf"  # blue / orange: distinguishable with the common colour-vision deficiencies
 GOP_COLOUR = "#d9541e"
@@ -51,7 +51,8 @@ def plot_night(
     bottom.text(times[-1], points[-1].share_counted, " counted", fontsize=8, color="#555555")
     bottom.set_ylabel("probability of a majority")
     bottom.set_ylim(-0.02, 1.02)
-    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%b %d %H:%M", tz="America/New_York"))
+    formatter = mdates.DateFormatter("%b %d %H:%M", tz="America/New_York")  # type: ignore[no-untyped-call]
+    bottom.xaxis.set_major_formatter(formatter)
     bottom.set_xlabel("Eastern time")
     for axis in (top, bottom):
         axis.grid(alpha=0.3)

@@ -6,12 +6,14 @@ import click
 
 from racedesk.cli.calendar import calendar_command
 from racedesk.cli.data import data
+from racedesk.cli.demo import demo
 from racedesk.cli.history import history
 from racedesk.cli.ingest import ingest
 from racedesk.cli.replay_stream import replay_stream
 from racedesk.cli.results import results
 
 COMMANDS: tuple[click.Command, ...] = (
+    demo,
     results,
     calendar_command,
     replay_stream,

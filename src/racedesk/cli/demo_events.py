@@ -36,7 +36,10 @@ def status_event(status: RaceStatus, cycle: Cycle, year: int) -> dict[str, Any]:
         "reasons": list(status.reasons),
     }
     if status.evidence is not None:
-        event["interval"] = [_round(status.evidence.interval.lo), _round(status.evidence.interval.hi)]
+        event["interval"] = [
+            _round(status.evidence.interval.lo),
+            _round(status.evidence.interval.hi),
+        ]
         event["confidence"] = status.evidence.confidence
     if status.rule is not None:
         event["rule"] = status.rule.value
@@ -122,8 +125,7 @@ def summary_event(
         ],
         "wrong_calls": sum(call.wrong for call in run.calls),
         "calendar": [
-            {"key": m.key, "name": m.name, "date": m.date.isoformat()}
-            for m in calendar.milestones
+            {"key": m.key, "name": m.name, "date": m.date.isoformat()} for m in calendar.milestones
         ],
         "cycles": run.cycles,
         "seconds": _round(seconds, 2),
