@@ -5,9 +5,24 @@ from __future__ import annotations
 import click
 
 from racedesk.cli.calendar import calendar_command
+from racedesk.cli.callers import call, callers
+from racedesk.cli.certify import certify, count, electors
 from racedesk.cli.data import data
 from racedesk.cli.history import history
 from racedesk.cli.ingest import ingest
 from racedesk.cli.results import results
+from racedesk.cli.timeline import timeline_command
 
-COMMANDS: tuple[click.Command, ...] = (results, calendar_command, ingest, history, data)
+COMMANDS: tuple[click.Command, ...] = (
+    results,
+    calendar_command,
+    ingest,
+    history,
+    data,
+    callers,
+    call,
+    certify,
+    electors,
+    count,
+    timeline_command,
+)
