@@ -6,7 +6,8 @@ import click
 
 from racedesk.cli.calendar import calendar_command
 from racedesk.cli.callers import call, callers
-from racedesk.cli.certify import certify, count, electors
+from racedesk.cli.certify import certify, electors
+from racedesk.cli.count import count
 from racedesk.cli.data import data
 from racedesk.cli.history import history
 from racedesk.cli.ingest import ingest
