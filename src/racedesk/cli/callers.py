@@ -79,6 +79,8 @@ def _et(at: datetime | None) -> str:
 def _cell(year: int, standing: Standing) -> str:
     if standing.winner is None:
         return f"{standing.caller}: retracted"
+    if standing.at is None:
+        return f"{standing.caller} {standing.winner.value} (time unknown)"
     text = f"{standing.caller} {standing.winner.value} {_et(standing.at)[5:]}"
     return text + (f" ({standing.precision.value})" if standing.precision.value != "minute" else "")
 
