@@ -5,12 +5,16 @@ from __future__ import annotations
 import click
 
 from racedesk.cli.calendar import calendar_command
+from racedesk.cli.callers import call, callers
+from racedesk.cli.certify import certify, electors
+from racedesk.cli.count import count
 from racedesk.cli.data import data
 from racedesk.cli.demo import demo
 from racedesk.cli.history import history
 from racedesk.cli.ingest import ingest
 from racedesk.cli.replay_stream import replay_stream
 from racedesk.cli.results import results
+from racedesk.cli.timeline import timeline_command
 
 COMMANDS: tuple[click.Command, ...] = (
     demo,
@@ -19,5 +23,11 @@ COMMANDS: tuple[click.Command, ...] = (
     replay_stream,
     ingest,
     history,
+    callers,
+    call,
+    certify,
+    electors,
+    count,
+    timeline_command,
     data,
 )
