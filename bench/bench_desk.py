@@ -12,9 +12,11 @@ import argparse
 import statistics
 import tempfile
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from racedesk.backtest.night import open_night, run_night
@@ -23,6 +25,7 @@ from racedesk.history.outcome import presidential_outcome
 from racedesk.model import estimate
 from racedesk.night.batches import night_batches
 from racedesk.night.generator import generate_night
+from racedesk.night.night import Night
 from racedesk.settings import resolve_data_dir
 
 
@@ -35,14 +38,13 @@ def main() -> None:
     setup = prepare(2024, data)
     night = generate_night(2024, seed=1, data_dir=data)
     batches = list(night_batches(night))
-    total = int(night.votes[night.candidate >= 0].sum())  # not the final; only for the half-way mark
     with tempfile.TemporaryDirectory() as folder:
         store, ledger = open_night(Path(folder) / "bench.sqlite")
         started = time.perf_counter()
         for batch in batches:
             store.ingest(batch)
         ingest_seconds = time.perf_counter() - started
-        halfway = _halfway(night, total)
+        halfway = _halfway(night)
         desk = Desk(setup, store, ledger, seed=1)
         cycles = [desk.cycle(halfway) for _ in range(args.repeats)]
         frame = store.latest(as_of=halfway, year=2024)
@@ -66,30 +68,13 @@ def main() -> None:
         _full_night(data)
 
 
-def _halfway(night: object, total: int) -> datetime:
-    from datetime import UTC
-
-    import numpy as np
-
-    at = night.at  # type: ignore[attr-defined]
-    votes = night.votes  # type: ignore[attr-defined]
-    unit = night.unit  # type: ignore[attr-defined]
-    # cumulative votes over time: last value per (unit, candidate, mode) series, summed
-    order = np.argsort(at, kind="stable")
-    seen: dict[tuple[int, int, int], int] = {}
-    counted = 0
-    final = {}
-    for row in range(len(at)):
-        final[(int(unit[row]), int(night.candidate[row]), int(night.mode[row]))] = int(votes[row])  # type: ignore[attr-defined]
-    grand = sum(final.values())
-    for row in order:
-        key = (int(unit[row]), int(night.candidate[row]), int(night.mode[row]))  # type: ignore[attr-defined]
-        counted += int(votes[row]) - seen.get(key, 0)
-        seen[key] = int(votes[row])
-        if counted >= grand / 2:
-            return datetime.fromtimestamp(int(at[row]), UTC)
-    del total
-    return datetime.fromtimestamp(int(at[-1]), UTC)
+def _halfway(night: Night) -> datetime:
+    """The instant at which half of the night's final vote has been counted."""
+    series = (night.unit * 8 + night.candidate) * 8 + night.mode
+    increments = pd.Series(night.votes).groupby(series).diff().fillna(pd.Series(night.votes))
+    counted = np.cumsum(increments.to_numpy())
+    row = int(np.searchsorted(counted, counted[-1] / 2))
+    return datetime.fromtimestamp(int(night.at[row]), UTC)
 
 
 def _full_night(data: Path) -> None:
@@ -102,8 +87,10 @@ def _full_night(data: Path) -> None:
         night = generate_night(2024, seed=1, data_dir=data)
         run = run_night(desk, night_batches(night), final_winners=winners)
     seconds = time.perf_counter() - started
-    print(f"whole 2024 night: {seconds:.1f} s ({run.cycles} cycles, desk {run.seconds_in_desk:.1f} s;"
-          f" goal < 60 s); {len(run.calls)} calls, {sum(c.wrong for c in run.calls)} wrong")  # fmt: skip
+    wrong = sum(call.wrong for call in run.calls)
+    desk_seconds = run.seconds_in_desk
+    print(f"whole 2024 night: {seconds:.1f} s ({run.cycles} cycles, desk {desk_seconds:.1f} s; "
+          f"goal < 60 s); {len(run.calls)} calls, {wrong} wrong")  # fmt: skip
 
 
 if __name__ == "__main__":
