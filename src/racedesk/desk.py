@@ -162,15 +162,21 @@ def snapshot_from_frame(frame: pd.DataFrame, setup: DeskSetup) -> tuple[Snapshot
     dem, gop, other = (np.zeros(n, dtype=np.int64) for _ in range(3))
     expected = np.full(n, np.nan)
     prefix = f"{setup.year}-president-"
-    frame = frame[frame[col.CONTEST].str.startswith(prefix)]
     unmapped = 0
     if len(frame):
-        keys = pd.Index(np.char.add(np.char.add(setup.races, "|"), setup.units))
-        wanted = frame[col.CONTEST].str.slice(len(prefix)) + "|" + frame[col.UNIT]
-        rows = keys.get_indexer(pd.Index(wanted))
-        unmapped = int(frame.loc[rows < 0, col.UNIT].nunique())
-        found = rows >= 0
-        rows = rows[found]
+        # Map the few distinct contests to races once, then join rows to units on (race, unit).
+        contests = pd.unique(frame[col.CONTEST])
+        race_of = {c: c[len(prefix) :] for c in contests if c.startswith(prefix)}
+        races = frame[col.CONTEST].map(race_of)
+        keep = races.notna().to_numpy()
+        keys = pd.MultiIndex.from_arrays([setup.races, setup.units])
+        wanted = pd.MultiIndex.from_arrays(
+            [races.to_numpy()[keep], frame[col.UNIT].to_numpy()[keep]]
+        )
+        rows = keys.get_indexer(wanted)
+        unmapped = int(pd.unique(frame[col.UNIT].to_numpy()[keep][rows < 0]).size)
+        found = np.flatnonzero(keep)[rows >= 0]
+        rows = rows[rows >= 0]
         votes = frame[col.VOTES].to_numpy(dtype=np.int64)[found]
         candidate = frame[col.CANDIDATE].to_numpy()[found]
         for target, mask in (
@@ -182,7 +188,8 @@ def snapshot_from_frame(frame: pd.DataFrame, setup: DeskSetup) -> tuple[Snapshot
         # A unit's expected vote is the one its newest update carries: older rows (a mode not
         # updated since early in the night) hold stale estimates.
         given = frame[col.EXPECTED_VOTES].to_numpy(dtype=np.float64, na_value=np.nan)[found]
-        newest = np.argsort(frame[col.AT].to_numpy()[found], kind="stable")
+        stamps = frame[col.AT].to_numpy(dtype="datetime64[us]")[found]
+        newest = np.argsort(stamps, kind="stable")
         newest = newest[~np.isnan(given[newest]) & (given[newest] >= 0)]
         expected[rows[newest]] = given[newest]  # later rows overwrite earlier ones
     snapshot = Snapshot(

@@ -20,6 +20,7 @@ IntArray = NDArray[np.int64]
 ObjectArray = NDArray[np.object_]
 
 # Bits per id in a packed series key: 20 + 24 + 14 + 5 = 63.
+_SMALL = 64  # rows; below this, plain dict lookups
 _BITS = {"contest": 20, "unit": 24, "candidate": 14, "mode": 5}
 _SHIFT = {"contest": 43, "unit": 19, "candidate": 5, "mode": 0}
 
@@ -49,6 +50,8 @@ class Names:
 
     def resolve(self, values: NDArray[Any]) -> tuple[IntArray, list[tuple[int, str]]]:
         """Ids for each value, interning unseen ones; returns the new (id, name) rows too."""
+        if len(values) <= _SMALL:
+            return self._resolve_small(values)
         codes, uniques = pd.factorize(values)
         new: list[tuple[int, str]] = []
         unique_ids = np.empty(len(uniques), dtype=np.int64)
@@ -63,6 +66,22 @@ class Names:
         if new:
             self._array = None
         return unique_ids[codes], new
+
+    def _resolve_small(self, values: NDArray[Any]) -> tuple[IntArray, list[tuple[int, str]]]:
+        # Most feed updates are a few rows: dict lookups beat factorize's fixed cost there.
+        new: list[tuple[int, str]] = []
+        ids: list[int] = []
+        for name in values.tolist():
+            row_id = self.ids.get(name)
+            if row_id is None:
+                row_id = len(self._names)
+                self.ids[name] = row_id
+                self._names.append(name)
+                new.append((row_id, name))
+            ids.append(row_id)
+        if new:
+            self._array = None
+        return np.asarray(ids, dtype=np.int64), new
 
     def names(self) -> ObjectArray:
         """Name by id, as an array to index with id arrays."""

@@ -201,7 +201,7 @@ class SQLiteStore:
                 self.connection.executemany(f"INSERT INTO {table} (id, name) VALUES (?, ?)", new)
         parts = [ids[table] for table in _BATCH_FIELD]
         keys = SeriesIndex.pack(*parts)
-        if len(pd.unique(keys)) != len(keys):
+        if len(set(keys.tolist())) != len(keys):
             raise StoreError(
                 f"the update at {batch.at.isoformat()} gives one (contest, unit, candidate, "
                 "mode) twice; an update has one count per series"
