@@ -8,7 +8,7 @@ stream), so runs can go to a process pool or, later, a distributed executor.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -139,16 +139,7 @@ def run_night(
 
 
 def _retracted(record: CallRecord, at: datetime) -> CallRecord:
-    return CallRecord(
-        race=record.race,
-        winner=record.winner,
-        called_at=record.called_at,
-        share_counted=record.share_counted,
-        margin_at_call=record.margin_at_call,
-        interval_at_call=record.interval_at_call,
-        final_winner=record.final_winner,
-        retracted_at=at,
-    )
+    return replace(record, retracted_at=at)
 
 
 def open_night(path: str | Path) -> tuple[Store, Ledger]:

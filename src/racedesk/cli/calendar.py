@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import click
 
-from racedesk.cli.output import output_options, print_csv, print_json, print_table
+from racedesk.cli.output import output_options, print_csv, print_json, print_table, today_option
 from racedesk.domain.calendar import Calendar, Milestone, calendar_for, days_remaining
 
 COLUMNS = ("milestone", "date", "weekday", "law", "days_remaining")
@@ -53,12 +53,7 @@ def _days_cell(days: int) -> str:
 
 @click.command(name="calendar")
 @click.argument("year", type=int)
-@click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="Count days from this date (YYYY-MM-DD) instead of the real today.",
-)
+@today_option
 @output_options()
 def calendar_command(year: int, today: datetime | None, as_json: bool, as_csv: bool) -> None:
     """The statutory calendar of the YEAR presidential election, from Election Day to

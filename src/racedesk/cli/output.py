@@ -62,3 +62,13 @@ def print_table(
     for row in rows:
         table.add_row(*("" if cell is None else str(cell) for cell in row))
     Console(soft_wrap=False).print(table)
+
+
+def today_option(func: F) -> F:
+    """``--today DATE``: count days from this date instead of the real today."""
+    return click.option(
+        "--today",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help="Count days from this date (YYYY-MM-DD) instead of the real today.",
+    )(func)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from racedesk.cli.callers import existing_ledger
-from racedesk.cli.output import output_options, print_csv, print_json, print_table
+from racedesk.cli.output import output_options, print_csv, print_json, print_table, today_option
 from racedesk.cli.store_option import store_option, store_path
 from racedesk.college.consensus import consensus
 from racedesk.college.payloads import timeline_payload
@@ -85,12 +85,7 @@ def render_png(view: Timeline, path: Path) -> None:
 
 @click.command(name="timeline")
 @click.argument("year", type=int)
-@click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="Count days from this date (YYYY-MM-DD) instead of the real today.",
-)
+@today_option
 @click.option(
     "--png",
     "png_path",

@@ -42,6 +42,24 @@ class StoreStats:
     schema_version: int
 
 
+class Closing:
+    """``with`` support for anything with a ``close()``: stores, ledgers."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
 class Store(Protocol):
     """Counts in (one transaction per batch), frames out (columns in ``store.columns``)."""
 

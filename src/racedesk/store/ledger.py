@@ -16,10 +16,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from racedesk.errors import StoreError
+from racedesk.store.base import Closing
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS ledger_events (
@@ -56,7 +56,7 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
-class Ledger:
+class Ledger(Closing):
     """Append and read events; one SQLite connection, WAL, one transaction per append."""
 
     def __init__(self, path: str | Path) -> None:
@@ -152,14 +152,3 @@ class Ledger:
 
     def close(self) -> None:
         self._db.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -18,8 +18,6 @@ import sqlite3
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 import numpy as np
 import pandas as pd
@@ -27,7 +25,7 @@ from numpy.typing import NDArray
 
 from racedesk.errors import SchemaVersionError, StoreError
 from racedesk.feeds.batch import CountBatch, to_micros
-from racedesk.store.base import IngestResult, StoreStats
+from racedesk.store.base import Closing, IngestResult, StoreStats
 from racedesk.store.frames import FrameBuilder, fetch_rows
 from racedesk.store.memory_index import IntArray, Names, SeriesIndex
 from racedesk.store.update_log import FIELDS, NEVER, BoolArray, UpdateLog
@@ -64,7 +62,7 @@ def _statements(script: str) -> list[str]:
     return statements
 
 
-class SQLiteStore:
+class SQLiteStore(Closing):
     """A store in one SQLite file (or ``":memory:"``). Use as a context manager, or close().
 
     ``create=False`` refuses a path with no store instead of creating one.
@@ -361,17 +359,6 @@ class SQLiteStore:
 
     def close(self) -> None:
         self.connection.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def open_store(path: str | Path, *, create: bool = True) -> SQLiteStore:
