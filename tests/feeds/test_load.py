@@ -80,6 +80,8 @@ def test_a_presidential_race_with_counts_and_no_flag_is_an_uncalled_flag() -> No
     (flag,) = race_flags(payload)
     assert (flag.race, flag.winner, flag.party) == ("AK", None, None)
     assert flag.at == datetime(2016, 6, 24, 18, 24, 19, tzinfo=UTC)
+    doc["races"][0]["reportingUnits"] = doc["races"][0]["reportingUnits"][1:]  # counties only
+    assert race_flags(registry.parse(json.dumps(doc).encode(), source="ak.json")) == ()
 
 
 def test_calls_outside_the_presidency_have_no_race_and_other_feeds_no_flags() -> None:

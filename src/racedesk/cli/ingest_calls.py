@@ -3,10 +3,10 @@
 Each payload's ``RaceFlag``s go through ``college.external_calls`` so the consensus view reads
 them like any other caller's: a flag AP already stands by is a no-op (the feed repeats its flags
 every poll); a flag for another winner first records a retraction of the standing call; a
-presidential race whose counts come without a flag withdraws AP's standing call (AP removes the
-flag to retract). Flags on test races, on contests outside the presidency, or on a winner
-without a party are not recorded; they are counted as ignored. A call the rules refuse is
-reported on stderr and never stops the ingest: the counts are already stored.
+presidential race whose own unit (state, or ME/NE district) comes without a flag withdraws AP's
+standing call (AP removes the flag to retract). Flags on test races, on contests outside the
+presidency, or on a winner without a party are not recorded; they are counted as ignored. A call
+the rules refuse is reported on stderr and never stops the ingest: the counts are already stored.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ whole payload has parsed and converted, so a payload that fails never reaches th
 
 ``race_flags`` turns the payload's external calls (AP winner flags) into one ``RaceFlag`` per
 presidential race the payload speaks about: the called winner's party, or ``winner=None`` for a
-race whose counts came without a flag (how AP withdraws a call).
+race whose own unit (the state, or the ME/NE district) came without a flag: how AP withdraws a
+call.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from racedesk.domain.contests import Party
-from racedesk.domain.ids import CandidateId, ContestId
+from racedesk.domain.ids import CandidateId, ContestId, UnitId
 from racedesk.feeds.base import MODES, FeedPayload
 from racedesk.feeds.batch import CountBatch, from_micros, to_micros
 
@@ -94,8 +95,8 @@ class RaceFlag:
 
 
 def race_flags(payload: FeedPayload) -> tuple[RaceFlag, ...]:
-    """One flag per external call, then one ``winner=None`` flag per presidential contest that
-    has counts but no call (only for feeds that carry calls, i.e. AP)."""
+    """One flag per external call, then one ``winner=None`` flag per presidential contest whose
+    race unit has counts but no call (only for feeds that carry calls, i.e. AP)."""
     contests = {c.id: c for c in payload.contests}
     parties = {(c.contest, c.id): c.party for c in payload.candidates}
     flags: list[RaceFlag] = []
@@ -118,8 +119,16 @@ def race_flags(payload: FeedPayload) -> tuple[RaceFlag, ...]:
     if caller is None or not len(t):
         return tuple(flags)
     called = {call.contest for call in payload.calls}
+    # Only the race's own unit (the state, or the ME/NE district) carries AP's flag: a payload
+    # holding just some counties of a race says nothing about its call.
+    unit_index = {unit.id: i for i, unit in enumerate(payload.units)}
+    race_unit = np.array(
+        [unit_index.get(UnitId(c.race), -1) if c.race else -1 for c in payload.contests],
+        dtype=np.int64,
+    )
+    on_race_unit = t.unit == race_unit[t.contest]
     latest = np.full(len(payload.contests), -1, dtype=np.int64)
-    np.maximum.at(latest, t.contest, _row_micros(payload))
+    np.maximum.at(latest, t.contest[on_race_unit], _row_micros(payload)[on_race_unit])
     for index, contest in enumerate(payload.contests):
         if contest.race is None or contest.id in called or latest[index] < 0:
             continue
