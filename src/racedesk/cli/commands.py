@@ -12,6 +12,7 @@ from racedesk.cli.data import data
 from racedesk.cli.demo import demo
 from racedesk.cli.history import history
 from racedesk.cli.ingest import ingest
+from racedesk.cli.replay import replay
 from racedesk.cli.replay_stream import replay_stream
 from racedesk.cli.results import results
 from racedesk.cli.timeline import timeline_command
@@ -22,6 +23,7 @@ COMMANDS: tuple[click.Command, ...] = (
     calendar_command,
     replay_stream,
     ingest,
+    replay,
     history,
     callers,
     call,

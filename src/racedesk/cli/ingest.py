@@ -1,37 +1,91 @@
-"""``racedesk ingest STREAM``: load a results stream (CSV or JSON Lines) into the store.
+"""``racedesk ingest SOURCE``: results streams and real feeds (AP, NIST CDF, Clarity, CSV) into
+the store.
 
-Each feed update (the rows sharing a timestamp) is stored in one transaction. Without
-``--skip-bad`` the first bad update stops the ingest (exit 1) and what came before stays stored;
-with it, each bad update is refused whole, its bad rows are listed on stderr, and the rest goes on.
+SOURCE is a file, a directory (its files in name order), ``-`` for stdin, or an http(s) URL
+(``--watch N`` polls it). ``--format auto`` reads a results stream (CSV or JSON Lines) as before
+and detects the feed formats (docs/feeds.md). A stream update (the rows sharing a timestamp) is
+stored in one transaction; a feed payload, all its timestamps together, in one transaction.
+Without ``--skip-bad`` the first bad update or payload stops the ingest (exit 1) and what came
+before stays stored; with it (and always with ``--watch``), a bad one is refused whole, reported
+on stderr, and the rest goes on.
 """
 
 from __future__ import annotations
 
-import os
+import io
 import sys
-import time
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from racedesk.cli.ingest_run import (
+    FetchTally,
+    IngestRun,
+    StreamStopped,
+    details,
+    summary,
+    summary_lines,
+    timer,
+)
+from racedesk.cli.ingest_watch import NetworkHooks, fetch_once, request_headers, watch
 from racedesk.cli.output import print_json
 from racedesk.cli.store_option import store_option, store_path
-from racedesk.errors import FeedFormatError
-from racedesk.feeds.stream import RejectedBatch, StreamFormat, read_stream_checked
-from racedesk.store.base import IngestResult
+from racedesk.errors import FeedError
+from racedesk.feeds.fetch import redact
+from racedesk.feeds.recorder import Recorder
+from racedesk.feeds.sources import STDIN, STDIN_NAME, formats, is_url, local_files
 from racedesk.store.sqlite import SQLiteStore
 
 
-def _error_record(error: FeedFormatError) -> dict[str, object]:
-    return {"source": error.source, "line": error.line, "field": error.field, "error": error.reason}
+def _ingest_file(run: IngestRun, path: Path, recorder: Recorder | None) -> None:
+    read_at = datetime.now(UTC)
+    if recorder is None:
+        with open(path, "rb") as handle:
+            run.ingest(handle, name=str(path), fetched_at=read_at, size=path.stat().st_size)
+        return
+    data = path.read_bytes()
+    recorder.record(data, source=str(path), fetched_at=read_at)
+    run.ingest(io.BytesIO(data), name=str(path), fetched_at=read_at, size=len(data))
+
+
+def _ingest_local(run: IngestRun, source: str, recorder: Recorder | None) -> None:
+    if source == STDIN:
+        read_at = datetime.now(UTC)
+        if recorder is None:
+            run.ingest(sys.stdin.buffer, name=STDIN_NAME, fetched_at=read_at)
+            return
+        data = sys.stdin.buffer.read()
+        recorder.record(data, source=STDIN_NAME, fetched_at=read_at)
+        run.ingest(io.BytesIO(data), name=STDIN_NAME, fetched_at=read_at)
+        return
+    files = local_files(source)
+    for number, path in enumerate(files):
+        try:
+            _ingest_file(run, path, recorder)
+        except StreamStopped:
+            raise
+        except FeedError:
+            if len(files) > 1:
+                run.echo(
+                    f"racedesk: stopped at {path.name} (file {number + 1} of {len(files)}); "
+                    f"the {run.tally.payloads:,} payloads before it are stored; --skip-bad goes "
+                    "on past bad payloads"
+                )
+            raise
 
 
 @click.command("ingest")
-@click.argument("stream", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.argument("source")
 @store_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(formats()),
+    default="auto",
+    show_default=True,
+    help="Payload format: auto-detect, a results stream, or one feed adapter (docs/feeds.md).",
+)
 @click.option("--skip-bad", is_flag=True, help="Refuse bad updates, report them, and go on.")
 @click.option(
     "--jsonl", "jsonl", is_flag=True, help="Read JSON Lines (default: by file extension; CSV)."
@@ -40,98 +94,126 @@ def _error_record(error: FeedFormatError) -> dict[str, object]:
     "--source",
     "default_source",
     default=None,
-    help="Source recorded for rows whose source is empty (default: the stream's file name).",
+    help="Source recorded for stream rows whose source is empty, and for every feed count "
+    "(default: the file's name, or the URL).",
+)
+@click.option(
+    "--watch",
+    "watch_seconds",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="SECONDS",
+    help="Poll the URL every SECONDS with conditional requests until Ctrl-C.",
+)
+@click.option(
+    "--max-polls",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --watch: stop after this many requests.",
+)
+@click.option(
+    "--record",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Record every raw payload here (gzip, fetch time, sha256) for `racedesk replay`.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for a URL's answer.",
+)
+@click.option(
+    "--header",
+    "header_flags",
+    multiple=True,
+    metavar="'NAME: VALUE'",
+    help="HTTP header for URL sources (repeatable). $AP_API_KEY goes to *.ap.org as x-api-key.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
 def ingest(
-    stream: str,
+    ctx: click.Context,
+    source: str,
     store_flag: Path | None,
+    fmt: str,
     skip_bad: bool,
     jsonl: bool,
     default_source: str | None,
+    watch_seconds: float | None,
+    max_polls: int | None,
+    record: Path | None,
+    timeout: float,
+    header_flags: tuple[str, ...],
     as_json: bool,
 ) -> None:
-    """Load a results stream (a file, or - for stdin) into the store.
+    """Load results into the store from a file, a directory, - (stdin) or a URL.
 
-    Prints updates stored, duplicates skipped, corrections and rejected rows.
-    Exit status 1 if an update is bad and --skip-bad was not given.
+    Reads results streams (CSV, JSON Lines) and AP, NIST SP 1500-100 (XML, JSON), Clarity and
+    CSV feeds. Prints updates stored, duplicates skipped, corrections, rejected input, unmapped
+    units and candidates, and the external calls (AP winner flags) recorded. Exit status 1 if
+    a payload or update is bad and neither --skip-bad nor --watch was given.
 
     Example:
 
-        racedesk ingest night-2024.csv --store night.sqlite
+        racedesk ingest https://results.example/detail.xml --watch 30 --record night/
     """
+    url = is_url(source)
+    if watch_seconds is not None and not url:
+        raise click.UsageError("--watch polls an http(s) URL; SOURCE is not one")
+    if max_polls is not None and watch_seconds is None:
+        raise click.UsageError("--max-polls goes with --watch")
+    if not url and source != STDIN and not Path(source).exists():
+        raise click.BadParameter(f"{source!r} does not exist", param_hint="'SOURCE'")
+    hooks = ctx.find_object(NetworkHooks) or NetworkHooks()
     path = store_path(store_flag)
-    from_stdin = stream == "-"
-    name = "<stdin>" if from_stdin else stream
-    handle: BinaryIO = sys.stdin.buffer if from_stdin else open(stream, "rb")  # noqa: SIM115
-    size = None if from_stdin else os.path.getsize(stream)
-    fmt = StreamFormat.JSONL if jsonl else None
-    console = Console(stderr=True)
-    totals = IngestResult()
-    batches = rejected_batches = 0
-    rejected: list[FeedFormatError] = []
-    rejected_rows = 0
-    began = time.perf_counter()
-    try:
-        with (
-            SQLiteStore(path) as store,
-            Progress(
-                TextColumn("ingest"),
-                BarColumn(),
-                TextColumn("{task.percentage:>3.0f}%"),
-                TimeElapsedColumn(),
-                console=console,
-                transient=True,
-                disable=not console.is_terminal,
-            ) as progress,
-        ):
-            task = progress.add_task("ingest", total=size)
-            items = read_stream_checked(
-                handle,
-                format=fmt or (StreamFormat.CSV if from_stdin else None),
-                name=name,
-                default_source=Path(name).name if default_source is None else default_source,
-            )
-            for item in items:
-                if isinstance(item, RejectedBatch):
-                    rejected_batches += 1
-                    rejected_rows += item.rows
-                    rejected.extend(item.errors)
-                    for error in item.errors:
-                        click.echo(f"racedesk: rejected: {error}", err=True)
-                    if not skip_bad:
-                        click.echo(
-                            f"racedesk: stopped at the batch on lines {item.first_line}-"
-                            f"{item.last_line}; the {batches:,} batches before it are stored "
-                            f"({totals.updates:,} updates); --skip-bad goes on past bad batches",
-                            err=True,
-                        )
-                        raise item.errors[0]
-                    continue
-                totals += store.ingest(item)
-                batches += 1
-                if not from_stdin:
-                    progress.update(task, completed=handle.tell())
-    finally:
-        if not from_stdin:
-            handle.close()
-    seconds = time.perf_counter() - began
-    summary = {
-        "stream": name,
-        "store": str(path),
-        "batches": batches,
-        "updates": totals.updates,
-        "duplicates": totals.duplicates,
-        "corrections": totals.corrections,
-        "rejected_batches": rejected_batches,
-        "rejected_rows": rejected_rows,
-        "seconds": round(seconds, 3),
-    }
+    recorder = Recorder(record) if record is not None else None
+    fetch = FetchTally()
+    elapsed = timer()
+    name = STDIN_NAME if source == STDIN else source
+    with SQLiteStore(path) as store:
+        run = IngestRun(
+            store,
+            format=fmt,
+            jsonl=jsonl,
+            default_source=default_source,
+            tolerant=skip_bad or watch_seconds is not None,
+            echo=lambda line: click.echo(line, err=True),
+        )
+        try:
+            if url:
+                name = redact(source)
+                headers = request_headers(source, header_flags)
+                if watch_seconds is None:
+                    fetch_once(
+                        run,
+                        source,
+                        hooks=hooks,
+                        headers=headers,
+                        timeout=timeout,
+                        recorder=recorder,
+                        fetch=fetch,
+                    )
+                else:
+                    watch(
+                        run,
+                        source,
+                        interval=watch_seconds,
+                        max_polls=max_polls,
+                        hooks=hooks,
+                        headers=headers,
+                        timeout=timeout,
+                        recorder=recorder,
+                        fetch=fetch,
+                    )
+            else:
+                _ingest_local(run, source, recorder)
+        finally:
+            run.close()
+    facts = summary(run, name=name, store=str(path), seconds=elapsed(), fetch=fetch)
     if as_json:
-        print_json({**summary, "rejected": [_error_record(e) for e in rejected]})
+        print_json({**facts, **details(run)})
         return
-    click.echo(
-        f"ingested {name} into {path}: {batches:,} batches, {totals.updates:,} updates stored, "
-        f"{totals.duplicates:,} duplicates, {totals.corrections:,} corrections, "
-        f"{rejected_rows:,} rows rejected in {rejected_batches:,} batches ({seconds:.2f} s)"
-    )
+    for line in summary_lines(facts, run):
+        click.echo(line)

@@ -15,6 +15,7 @@ an OS crash or power cut may lose the last batches, never leave part of one.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -187,6 +188,28 @@ class SQLiteStore(Closing):
             if self.connection.in_transaction:
                 self.connection.execute("ROLLBACK")
             self._forget()  # the mirrors may hold parts of the failed batch
+            raise
+        return result
+
+    def ingest_many(
+        self, batches: Sequence[CountBatch], *, received_at: datetime | None = None
+    ) -> IngestResult:
+        """Store several batches (one feed payload, one batch per instant) in one transaction."""
+        batches = [batch for batch in batches if len(batch)]
+        if not batches:
+            return IngestResult()
+        received = to_micros(received_at or datetime.now(UTC))
+        result = IngestResult()
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            self._refresh()
+            for batch in batches:
+                result += self._write(batch, received)
+            self.connection.execute("COMMIT")
+        except BaseException:
+            if self.connection.in_transaction:
+                self.connection.execute("ROLLBACK")
+            self._forget()
             raise
         return result
 
