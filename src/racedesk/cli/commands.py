@@ -10,6 +10,7 @@ from racedesk.cli.history import history
 from racedesk.cli.ingest import ingest
 from racedesk.cli.replay_stream import replay_stream
 from racedesk.cli.results import results
+from racedesk.cli.serve import serve_command
 
 COMMANDS: tuple[click.Command, ...] = (
     results,
@@ -18,4 +19,5 @@ COMMANDS: tuple[click.Command, ...] = (
     ingest,
     history,
     data,
+    serve_command,
 )
