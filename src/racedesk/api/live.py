@@ -77,6 +77,20 @@ class Broadcaster:
                 await self._task
             self._task = None
 
+    def finish(self, timeout: float = 5.0) -> None:
+        """From another thread: send what the ledger still holds, then end every stream."""
+        loop = self._loop
+        if loop is None or loop.is_closed() or self._task is None:
+            return
+
+        async def flush() -> None:
+            await self._deliver()
+            for queue in list(self.subscribers):
+                with contextlib.suppress(asyncio.QueueFull):
+                    queue.put_nowait(None)
+
+        asyncio.run_coroutine_threadsafe(flush(), loop).result(timeout)
+
     def _poke(self) -> None:
         loop, wake = self._loop, self._wake
         if loop is not None and wake is not None and not loop.is_closed():
@@ -95,12 +109,15 @@ class Broadcaster:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), POLL_SECONDS)
             wake.clear()
-            events = await self.state.call(lambda reader: reader.events_after(self.last_seq))
-            for event in events:
-                if self._hold(event):
-                    break
-                self.last_seq = event.seq
-                self._send((event.seq, encode(event)))
+            await self._deliver()
+
+    async def _deliver(self) -> None:
+        events = await self.state.call(lambda reader: reader.events_after(self.last_seq))
+        for event in events:
+            if self._hold(event):
+                break
+            self.last_seq = event.seq
+            self._send((event.seq, encode(event)))
 
     def _hold(self, event: Event) -> bool:
         """Hold a live desk's cycle event until that cycle is published (at most HOLD_SECONDS)."""

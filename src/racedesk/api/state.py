@@ -154,6 +154,8 @@ class ApiState:
         self._reader: Reader | None = None
         self._board: Board | None = None
         self._checked = 0.0
+        self._dirty = False
+        self._refreshing: asyncio.Task[None] | None = None
         self._lock: asyncio.Lock | None = None
         self._listeners: list[Callable[[], None]] = []
         self._guard = threading.Lock()
@@ -186,7 +188,7 @@ class ApiState:
             self._listeners.append(listener)
 
     def _changed(self) -> None:
-        self._checked = 0.0
+        self._dirty = True
         with self._guard:
             listeners = list(self._listeners)
         for listener in listeners:
@@ -204,16 +206,34 @@ class ApiState:
     # -- the board -----------------------------------------------------------------------------
 
     async def board(self) -> Board:
-        """The current board; rebuilt on the database thread only when something changed."""
+        """The current board; rebuilt on the database thread only when something changed.
+
+        After this app's own change (a write, a published cycle) the caller waits for the new
+        board. Otherwise a board older than ``CHECK_SECONDS`` is served as it is while one
+        background task looks for others' changes: no request waits on the database.
+        """
         board = self._board
-        if board is not None and time.monotonic() - self._checked < CHECK_SECONDS:
+        if board is not None and not self._dirty:
+            if time.monotonic() - self._checked >= CHECK_SECONDS and self._refreshing is None:
+                self._refreshing = asyncio.create_task(self._refresh_in_background())
             return board
+        return await self._refresh()
+
+    async def _refresh_in_background(self) -> None:
+        try:
+            await self._refresh()
+        finally:
+            self._refreshing = None
+
+    async def _refresh(self) -> Board:
         if self._lock is None:
             self._lock = asyncio.Lock()
         async with self._lock:
             board = self._board
-            if board is not None and time.monotonic() - self._checked < CHECK_SECONDS:
+            fresh = time.monotonic() - self._checked < CHECK_SECONDS
+            if board is not None and fresh and not self._dirty:
                 return board
+            self._dirty = False
             cycle, writes = self.cycle, self.writes
 
             def refresh(reader: Reader) -> Board:

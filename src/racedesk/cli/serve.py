@@ -6,12 +6,10 @@ from pathlib import Path
 
 import click
 
-from racedesk.api.app import create_app
-from racedesk.api.serve import serve
-from racedesk.api.state import ApiState
 from racedesk.cli.store_option import store_option, store_path
 from racedesk.settings import Settings
 from racedesk.store.ledger import Ledger
+from racedesk.store.sqlite import SQLiteStore
 
 DEFAULT_YEAR = 2024
 
@@ -47,13 +45,17 @@ def serve_command(
 
     Example:
 
-        racedesk serve --store night.sqlite --port 8000   # then open http://127.0.0.1:8000/
+    \b
+        racedesk serve --store night.sqlite --port 8000
+        # then open http://127.0.0.1:8000/ in a browser
     """
+    from racedesk.api.app import create_app  # the web stack loads only for this command
+    from racedesk.api.serve import serve
+    from racedesk.api.state import ApiState
+
     path = store_path(store_flag)
     settings = Settings.from_env().with_flags(store=str(path))
     if path.exists():
-        from racedesk.store.sqlite import SQLiteStore
-
         SQLiteStore(path).close()  # refuse a foreign or newer file before serving it
     state = ApiState(path, year=year or _year_in(path))
     app = create_app(state, settings=settings)
