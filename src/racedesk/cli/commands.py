@@ -15,10 +15,12 @@ from racedesk.cli.ingest import ingest
 from racedesk.cli.replay import replay
 from racedesk.cli.replay_stream import replay_stream
 from racedesk.cli.results import results
+from racedesk.cli.serve import serve_command
 from racedesk.cli.timeline import timeline_command
 
 COMMANDS: tuple[click.Command, ...] = (
     demo,
+    serve_command,
     results,
     calendar_command,
     replay_stream,
