@@ -4,7 +4,7 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 export UV_PYTHON ?= 3.11
 
-.PHONY: uv env demo test lint bench clean
+.PHONY: uv env demo test test-browser lint bench clean
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -17,6 +17,10 @@ demo: env
 
 test: env
 	$(UV) run pytest -n 2 -q
+
+# Needs Debian's chromium (apt-get install chromium); never a downloaded browser.
+test-browser: env
+	$(UV) run pytest -m browser -q
 
 lint: env
 	$(UV) run ruff format --check .

@@ -86,6 +86,13 @@ def _stream_units(batches: list[CountBatch]) -> tuple[np.ndarray, np.ndarray]:
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines events; the last is the summary.")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Write a PNG chart.")
 @click.option("--data", "data_flag", type=click.Path(file_okay=False), help="Data folder.")
+@click.option(
+    "--serve",
+    is_flag=True,
+    help="Also serve the dashboard and API while the night plays (then until Ctrl-C).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="With --serve: address.")
+@click.option("--port", type=int, default=8000, show_default=True, help="With --serve: port.")
 def demo(
     year: int,
     seed: int,
@@ -95,6 +102,9 @@ def demo(
     as_json: bool,
     plot: Path | None,
     data_flag: str | None,
+    serve: bool,
+    host: str,
+    port: int,
 ) -> None:
     """Replay an election night through the desk, live.
 
@@ -104,6 +114,9 @@ def demo(
     race, project the Electoral College. It ends with the president-elect, the
     final map and the calendar to Inauguration Day. Every call is checked against
     the complete count.
+
+    With --serve the dashboard at http://127.0.0.1:8000/ animates the night
+    (half a second per cycle unless --speed is given).
 
     Example:
 
@@ -132,7 +145,22 @@ def demo(
     if as_json:
         print_json_line({"type": "start", "year": year, "seed": seed, "source": source,
                          "store": str(store_path), "races": len(setup.electors)})  # fmt: skip
-    if view is not None:
+    if serve:
+        from racedesk.api.serve import serve_night  # lazy: the web stack only when asked for
+
+        run = serve_night(
+            desk,
+            batches,
+            store_path=store_path,
+            final_winners=final_winners,
+            settings=Settings.from_env(),
+            host=host,
+            port=port,
+            pace=0.0 if speed > 0 else 0.5,
+            on_cycle=on_cycle,
+            on_ready=lambda url: click.echo(f"dashboard: {url}/", err=True),
+        )
+    elif view is not None:
         with view:
             run = run_night(desk, batches, final_winners=final_winners, on_cycle=on_cycle)
     else:
