@@ -20,7 +20,7 @@ def test_every_route_is_in_docs_api_md(tmp_path: Path) -> None:
         for path, item in app.openapi()["paths"].items()
         for method in item
     ]
-    assert len(routes) == 11
+    assert len(routes) == 12
     for route in routes:
         assert f"`{route}`" in text, f"{route} is not documented in docs/api.md"
     state.close()

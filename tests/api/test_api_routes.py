@@ -157,3 +157,16 @@ async def test_dashboard_page_and_static_files(client: httpx.AsyncClient) -> Non
     assert (await client.get("/static/style.css")).status_code == 200
     spec = (await client.get("/openapi.json")).json()
     assert "/api/v1/college" in spec["paths"]
+
+
+async def test_callers_consensus_beside_racedesk(client: httpx.AsyncClient) -> None:
+    """The real 2024 calls in the data folder, with the night's own calls beside them."""
+    response = await client.get("/api/v1/callers")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["year"] == YEAR
+    president = body["president"]
+    assert president["agreement"] == "unanimous" and president["winner"] == "gop"
+    assert {"AP", "Fox News"} <= {call["caller"] for call in president["calls"]}
+    pa = next(race for race in body["races"] if race["race"] == "PA")
+    assert any(call["caller"] == "AP" and call["winner"] == "gop" for call in pa["calls"])

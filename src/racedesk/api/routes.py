@@ -19,8 +19,13 @@ from racedesk.api.board import calls_history, event_out
 from racedesk.api.errors import ApiError
 from racedesk.api.live import Broadcaster, event_stream, parse_after
 from racedesk.api.state import ApiState, Reader
+from racedesk.college.consensus import consensus
+from racedesk.college.payloads import consensus_payload
 from racedesk.domain.calendar import calendar_for
 from racedesk.domain.electoral import ElectoralError, race_key
+from racedesk.errors import RacedeskError
+from racedesk.history.calls import load_calls
+from racedesk.settings import Settings
 from racedesk.store import columns as col
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -187,6 +192,26 @@ async def timeline(
         return picked
 
     return s.TimelineOut(year=state.year, events=await state.call(read))
+
+
+@router.get(
+    "/callers",
+    response_model=dict[str, Any],
+    summary="Every caller's calls and their consensus, racedesk's beside them",
+)
+async def callers(request: Request) -> dict[str, Any]:
+    state = state_of(request)
+    settings: Settings = request.app.state.settings
+    try:  # the real calls of the year in the data folder, when there is one
+        data_calls = load_calls(settings.data_dir(), state.year).calls
+    except RacedeskError:
+        data_calls = ()
+
+    def read(reader: Reader) -> dict[str, Any]:
+        view = consensus(state.year, ledger=reader.ledger, data_calls=data_calls)
+        return consensus_payload(view)
+
+    return await state.call(read)
 
 
 EVENTS_DOC: dict[int | str, dict[str, Any]] = {
