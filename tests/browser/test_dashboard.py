@@ -109,3 +109,12 @@ def test_the_page_fits_a_phone(browser, served: Served, tmp_path: Path) -> None:
     box = page.locator("svg#college-map").bounding_box()
     assert box is not None and 300 < box["width"] <= 390
     page.screenshot(path=str(screenshot_dir(tmp_path) / "dashboard-phone.png"), full_page=False)
+
+
+def test_the_callers_panel_shows_who_declared_the_presidency(browser, served: Served) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto(served.url + "/")
+    page.wait_for_selector('#callers-list li[data-caller="AP"]', timeout=10000)
+    assert "declared for the Republican" in page.inner_text("#callers-president")
+    listed = page.eval_on_selector_all("#callers-list li", "els => els.map(e => e.dataset.caller)")
+    assert {"AP", "Fox News"} <= set(listed)

@@ -180,6 +180,30 @@
     renderCollege();
     renderDetail();
     document.body.dataset.seq = String(view.seq);
+    refreshCallers().catch(() => { $("#callers-president").textContent = "Callers unavailable"; });
+  }
+
+  // Who called the presidency, when, and where racedesk stands (GET /callers; every 10 s at most).
+  let callersAt = 0;
+  async function refreshCallers() {
+    if (Date.now() - callersAt < 10000) return;
+    callersAt = Date.now();
+    const body = await getJSON("/callers");
+    const president = body.president;
+    const winner = president.winner ? PARTY[president.winner] : null;
+    $("#callers-president").textContent = winner
+      ? `Presidency: ${president.agreement === "split" ? "SPLIT — callers disagree" : "declared for the " + winner} (${president.calls.length} caller${president.calls.length === 1 ? "" : "s"})`
+      : "Presidency: not declared by any caller yet";
+    const list = $("#callers-list");
+    list.replaceChildren();
+    const standings = [...president.calls];
+    if (president.racedesk) standings.push(president.racedesk);
+    for (const call of standings) {
+      const item = document.createElement("li");
+      item.dataset.caller = call.caller;
+      item.textContent = `${call.caller}: ${PARTY[call.winner] ?? call.winner} · ${day(call.at)} ${time(call.at)}${call.retracted ? " (retracted)" : ""}`;
+      list.append(item);
+    }
   }
 
   let timer = null;
