@@ -58,7 +58,7 @@ def estimate(snapshot: Snapshot, params: ModelParams | None = None) -> ModelResu
     unit_total = safe_total[race_index]
     margin_weight = forecast.total / unit_total
     turnout_weight = (forecast.remaining_margin - margin[race_index]) / unit_total
-    z_swing = indicator @ (x * (margin_weight * forecast.margin_loading)[:, None])
+    z_swing = indicator @ (forecast.swing_rows * margin_weight[:, None])
     z_turnout = indicator @ (x * (turnout_weight * forecast.total_loading)[:, None])
     z_total = indicator @ (x * forecast.total_loading[:, None])
     own = per_race(margin_weight**2 * forecast.margin_var + turnout_weight**2 * forecast.total_var)
@@ -110,8 +110,7 @@ def estimate(snapshot: Snapshot, params: ModelParams | None = None) -> ModelResu
         )
         for r in range(len(keys))
     )
-    national_weight = forecast.total * forecast.margin_loading
-    national_z = national_weight @ x[:, :k] / max(float(national_weight.sum()), 1.0)
+    national_z = forecast.total @ forecast.swing_rows[:, :k] / max(float(forecast.total.sum()), 1.0)
     national_sd = float(
         np.sqrt(max(float(national_z @ swing_cov[:k, :k] @ national_z), 0.0))
         + params.national_floor_sd

@@ -15,6 +15,12 @@ For a unit not yet complete:
 * final margin: the regression's :math:`\hat m_i = b^m_i + \hat y^m_i` (variance :math:`v_i`),
   moved toward the counted margin :math:`c_i` by :math:`\kappa_i = v_i / (v_i + \eta^2(1-f_i)^2)`
   (a Gaussian update: the counted share is a noisy look at the final margin);
+* its error loads on the swing coefficients through the row :math:`(1-\kappa_i)\,g_i\,x_i`, where
+  the **extrapolation stretch** :math:`g_i = 1 + \lambda \max(0, \sqrt{r_i} - 1)`, :math:`r_i`
+  the unit's national-pattern variance :math:`x_i^\top \operatorname{Cov} x_i` (shared columns)
+  over the reporting units' median: 1 for units like the reporting ones, growing for units
+  unlike them (the big cities when the small counties came first), because a linear pattern
+  learnt on one kind of unit is off for another by more than its coefficients' error says;
 * the remaining votes carry whatever margin makes the unit end at that final margin.
 """
 
@@ -25,8 +31,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from racedesk.model.design import design_for
 from racedesk.model.params import ModelParams
-from racedesk.model.pooled import Design, PooledFit, fit_pooled
+from racedesk.model.pooled import Design, PooledFit, fit_pooled, quadratic_rows
 from racedesk.model.snapshot import Snapshot
 
 FloatArray = npt.NDArray[np.float64]
@@ -37,7 +44,7 @@ BoolArray = npt.NDArray[np.bool_]
 class UnitForecast:
     """Per-unit point forecasts and the pieces of their error, for ``aggregate``."""
 
-    design: Design
+    design: Design  # the turnout regression's columns
     swing_fit: PooledFit
     turnout_fit: PooledFit
     counted: FloatArray
@@ -47,53 +54,20 @@ class UnitForecast:
     gop: FloatArray
     other: FloatArray
     remaining_margin: FloatArray
-    # Final-margin error of the unit: shared loading on the swing coefficients and own variance.
-    margin_loading: FloatArray  # (1 - kappa) where the regression matters, else 0
-    margin_var: FloatArray  # own (unit-level) variance of the final margin
+    # Final-margin error: its row of loadings on the swing coefficients, and own variance.
+    swing_rows: FloatArray  # (n, swing coefficients); zero for complete units
+    margin_var: FloatArray
     mode_bias: FloatArray  # sd of the final margin's vote-mode bias, shared within a race
     # Final-total error: loading on the turnout coefficients (votes) and own variance (votes^2).
     total_loading: FloatArray
     total_var: FloatArray
     reporting: BoolArray  # any votes counted
     done: BoolArray  # complete: no error left
-    swing_coef_var: FloatArray  # per-unit variance of the fitted swing (coefficient error)
     turnout_coef_var: FloatArray
-
-
-def design_for(snapshot: Snapshot) -> Design:
-    """Intercept, baseline shape, missing-data flags, covariates and their squares, then one
-    column per state."""
-    f = snapshot.features
-    size = np.log(f.baseline_total)
-    size = (size - size.mean()) / (size.std() or 1.0)
-    margin = f.baseline_margin
-    shared = np.column_stack(
-        [
-            np.ones(len(snapshot)),
-            margin,
-            margin**2,
-            f.baseline_other,
-            size,
-            (~f.has_baseline).astype(np.float64),
-            (~f.has_covariates).astype(np.float64),
-            f.covariates,
-            f.covariates**2,  # curvature: measured to cut the 2020 swing error by a fifth
-        ]
-    )
-    names, state_index = np.unique(snapshot.states, return_inverse=True)
-    states = np.zeros((len(snapshot), len(names)))
-    states[np.arange(len(snapshot)), state_index] = 1.0
-    return Design(
-        matrix=np.hstack([shared, states]),
-        shared=shared.shape[1],
-        state_index=state_index.astype(np.int64),
-        states=len(names),
-    )
 
 
 def forecast_units(snapshot: Snapshot, params: ModelParams) -> UnitForecast:
     f = snapshot.features
-    design = design_for(snapshot)
     dem = snapshot.counted_dem.astype(np.float64)
     gop = snapshot.counted_gop.astype(np.float64)
     oth = snapshot.counted_other.astype(np.float64)
@@ -103,11 +77,14 @@ def forecast_units(snapshot: Snapshot, params: ModelParams) -> UnitForecast:
     expected = snapshot.expected_votes
     has_expected = np.isfinite(expected) & (expected > 0)
     in_fit = snapshot.races == snapshot.states  # district units repeat their counties
+    design = design_for(snapshot, in_fit & reporting)
 
     weight = (f.baseline_total / f.baseline_total.mean()) ** params.size_power
     weight = weight / weight[in_fit].mean() if in_fit.any() else weight
     spread = np.where(f.has_baseline, 1.0, params.no_baseline_factor)  # own-error multiplier
     weight = weight / spread**2
+    typical = float(np.median(f.baseline_total[in_fit])) if in_fit.any() else 1.0
+    noise = spread**2 * (f.baseline_total / typical) ** -params.noise_power
 
     known_total = np.where(done, counted, np.where(has_expected, np.maximum(expected, counted), 0))
     turnout_noise = np.where(done, 0.0, params.expected_vote_sd**2)
@@ -151,6 +128,7 @@ def forecast_units(snapshot: Snapshot, params: ModelParams) -> UnitForecast:
         in_fit & reporting,
         params.swing,
         params,
+        noise + partial_var / params.swing.unit_sd**2,
     )
     other_fit = fit_pooled(
         design,
@@ -162,15 +140,15 @@ def forecast_units(snapshot: Snapshot, params: ModelParams) -> UnitForecast:
     )
 
     # Final margin.
-    swing_coef_var = swing_fit.coef_variance(design)
-    own_var = swing_fit.sigma**2 * spread**2
-    swing_var = own_var + swing_coef_var
+    stretch = _extrapolation(design, swing_fit, in_fit & reporting, params.extrapolation)
+    rows = design.matrix * stretch[:, None]
+    own_var = swing_fit.sigma**2 * noise
+    swing_var = own_var + quadratic_rows(rows, swing_fit.cov)
     model_margin = np.clip(f.baseline_margin + swing_fit.predict(design), -1.0, 1.0)
-    counted_noise = partial_var
-    kappa = np.where(reporting, swing_var / (swing_var + counted_noise + 1e-12), 0.0)
+    kappa = np.where(reporting, swing_var / (swing_var + partial_var + 1e-12), 0.0)
     kappa = np.where(done, 1.0, kappa)
     final_margin = model_margin + kappa * (counted_margin - model_margin)
-    margin_loading = 1.0 - kappa
+    swing_rows = (1.0 - kappa)[:, None] * rows
     margin_var = (1.0 - kappa) ** 2 * own_var
     # Vote-mode bias is shared by a state's partly counted units (mail counted last everywhere),
     # so its part of the error is summed per race, not squared-summed: see ``aggregate``.
@@ -178,14 +156,11 @@ def forecast_units(snapshot: Snapshot, params: ModelParams) -> UnitForecast:
     # state's average counted share (fit-weighted).
     state = design.state_index
     fitted = swing_weight * (in_fit & reporting)
-    state_share = np.bincount(state, weights=fitted * share_in, minlength=design.states) / (
-        np.maximum(np.bincount(state, weights=fitted, minlength=design.states), 1e-12)
-    )
-    state_share = np.where(
-        np.bincount(state, weights=fitted, minlength=design.states) > 0, state_share, 1.0
-    )
+    mass = np.bincount(state, weights=fitted, minlength=design.states)
+    state_share = np.bincount(state, weights=fitted * share_in, minlength=design.states)
+    state_share = np.where(mass > 0, state_share / np.maximum(mass, 1e-12), 1.0)
     inherited = params.partial_bias_sd * (1.0 - state_share[state])
-    mode_bias = np.where(done, 0.0, kappa * np.sqrt(counted_noise) + (1.0 - kappa) * inherited)
+    mode_bias = np.where(done, 0.0, kappa * np.sqrt(partial_var) + (1.0 - kappa) * inherited)
 
     # Split the remaining votes.
     remaining = np.maximum(total - counted, 0.0)
@@ -207,21 +182,35 @@ def forecast_units(snapshot: Snapshot, params: ModelParams) -> UnitForecast:
         gop=gop + remaining * (1.0 - other_share - remaining_margin) / 2.0,
         other=oth + remaining * other_share,
         remaining_margin=remaining_margin,
-        margin_loading=np.where(done, 0.0, margin_loading),
+        swing_rows=np.where(done[:, None], 0.0, swing_rows),
         margin_var=np.where(done, 0.0, margin_var),
         mode_bias=mode_bias,
         total_loading=total_loading,
         total_var=total_var,
         reporting=reporting,
         done=done,
-        swing_coef_var=swing_coef_var,
         turnout_coef_var=turnout_coef_var,
     )
 
 
+def _extrapolation(
+    design: Design, fit: PooledFit, fitted: BoolArray, strength: float
+) -> FloatArray:
+    """How much more a unit's fitted mean may be off than the model says: 1 for units like the
+    reporting ones, growing with the square root of its national-pattern variance over theirs
+    (the linear national pattern is a local fit: it bends away from where it was learnt)."""
+    k = design.shared
+    national = quadratic_rows(design.matrix[:, :k], fit.cov[:k, :k])
+    if strength == 0.0 or not fitted.any():
+        return np.ones(len(national))
+    typical = max(float(np.median(national[fitted])), 1e-12)
+    result: FloatArray = 1.0 + strength * np.maximum(np.sqrt(national / typical) - 1.0, 0.0)
+    return result
+
+
 def unit_sds(forecast: UnitForecast) -> tuple[FloatArray, FloatArray]:
     """Each unit's final-margin and final-total standard deviation."""
-    swing = forecast.swing_coef_var * forecast.margin_loading**2
+    swing = quadratic_rows(forecast.swing_rows, forecast.swing_fit.cov)
     turnout = forecast.turnout_coef_var * forecast.total_loading**2
     margin = forecast.margin_var + forecast.mode_bias**2 + swing
     return np.sqrt(margin), np.sqrt(forecast.total_var + turnout)
