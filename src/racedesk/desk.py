@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ IntArray = npt.NDArray[np.int64]
 # Measured on replays of 2016, 2020 and 2024 (seeds 1-4): no wrong call, and races outside the
 # recount band all called by the end.
 DESK_MODEL_PARAMS = ModelParams(overshoot=0.005, expected_vote_sd=0.02)
+SETTLED = np.timedelta64(24, "h")  # a count unchanged this long, at its expected vote, is final
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -156,11 +157,20 @@ class Cycle:
         return min(1.0, self.counted_votes / self.expected_votes) if self.expected_votes else 0.0
 
 
-def snapshot_from_frame(frame: pd.DataFrame, setup: DeskSetup) -> tuple[Snapshot, int]:
-    """The store's latest counts as the model's snapshot; also how many units were unmapped."""
+def snapshot_from_frame(
+    frame: pd.DataFrame, setup: DeskSetup, now: datetime | None = None
+) -> tuple[Snapshot, int]:
+    """The store's latest counts as the model's snapshot; also how many units were unmapped.
+
+    No feed flag says a unit is complete, so a unit is taken as complete only when its count has
+    reached the feed's expected vote *and* has not moved for ``SETTLED`` (as of ``now``): a
+    count that merely caught up with a low estimate on the night keeps its doubt
+    (``params.overshoot``), a count that has stood for a day is final in all but a recount.
+    """
     n = len(setup.units)
     dem, gop, other = (np.zeros(n, dtype=np.int64) for _ in range(3))
     expected = np.full(n, np.nan)
+    last_update = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
     prefix = f"{setup.year}-president-"
     unmapped = 0
     if len(frame):
@@ -192,6 +202,13 @@ def snapshot_from_frame(frame: pd.DataFrame, setup: DeskSetup) -> tuple[Snapshot
         newest = np.argsort(stamps, kind="stable")
         newest = newest[~np.isnan(given[newest]) & (given[newest] >= 0)]
         expected[rows[newest]] = given[newest]  # later rows overwrite earlier ones
+        order = np.argsort(stamps, kind="stable")
+        last_update[rows[order]] = stamps[order]
+    counted = dem + gop + other
+    complete = np.zeros(n, dtype=bool)
+    if now is not None:
+        settled_before = np.datetime64(now.astimezone(UTC).replace(tzinfo=None), "us") - SETTLED
+        complete = (counted > 0) & (counted >= expected) & (last_update <= settled_before)
     snapshot = Snapshot(
         units=setup.units,
         races=setup.races,
@@ -199,9 +216,7 @@ def snapshot_from_frame(frame: pd.DataFrame, setup: DeskSetup) -> tuple[Snapshot
         counted_gop=gop,
         counted_other=other,
         expected_votes=expected,
-        # No feed flag says a unit is complete, so none is taken as final: the model keeps a
-        # little doubt about every unit (params.overshoot) rather than risk a wrong call.
-        complete=np.zeros(n, dtype=bool),
+        complete=complete,
         features=setup.features,
     )
     return snapshot, unmapped
@@ -249,7 +264,7 @@ class Desk:
         started = time.perf_counter()
         setup = self.setup
         frame = self.store.latest(as_of=now, year=setup.year)
-        snapshot, unmapped = snapshot_from_frame(frame, setup)
+        snapshot, unmapped = snapshot_from_frame(frame, setup, now)
         with threadpool_limits(1):  # BLAS threads fight over two cores: one is faster here
             result = estimate(snapshot, setup.params)
         estimates = result.by_race()
