@@ -182,7 +182,7 @@ def snapshot_from_frame(frame: pd.DataFrame, setup: DeskSetup) -> tuple[Snapshot
         # A unit's expected vote is the one its newest update carries: older rows (a mode not
         # updated since early in the night) hold stale estimates.
         given = frame[col.EXPECTED_VOTES].to_numpy(dtype=np.float64, na_value=np.nan)[found]
-        newest = np.argsort(frame[col.AT].to_numpy()[found], kind="stable")
+        newest = np.argsort(frame[col.AT].to_numpy("datetime64[us]")[found], kind="stable")
         newest = newest[~np.isnan(given[newest]) & (given[newest] >= 0)]
         expected[rows[newest]] = given[newest]  # later rows overwrite earlier ones
     snapshot = Snapshot(
