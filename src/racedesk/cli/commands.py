@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from racedesk.cli.backtest import backtest
 from racedesk.cli.calendar import calendar_command
 from racedesk.cli.data import data
 from racedesk.cli.history import history
@@ -18,4 +19,5 @@ COMMANDS: tuple[click.Command, ...] = (
     ingest,
     history,
     data,
+    backtest,
 )
