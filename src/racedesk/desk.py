@@ -199,10 +199,9 @@ def snapshot_from_frame(
         # updated since early in the night) hold stale estimates.
         given = frame[col.EXPECTED_VOTES].to_numpy(dtype=np.float64, na_value=np.nan)[found]
         stamps = frame[col.AT].to_numpy(dtype="datetime64[us]")[found]
-        newest = np.argsort(stamps, kind="stable")
-        newest = newest[~np.isnan(given[newest]) & (given[newest] >= 0)]
-        expected[rows[newest]] = given[newest]  # later rows overwrite earlier ones
         order = np.argsort(stamps, kind="stable")
+        newest = order[~np.isnan(given[order]) & (given[order] >= 0)]
+        expected[rows[newest]] = given[newest]  # later rows overwrite earlier ones
         last_update[rows[order]] = stamps[order]
     counted = dem + gop + other
     complete = np.zeros(n, dtype=bool)

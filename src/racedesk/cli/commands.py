@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from racedesk.cli.backtest import backtest
 from racedesk.cli.calendar import calendar_command
 from racedesk.cli.callers import call, callers
 from racedesk.cli.certify import certify, electors
@@ -34,4 +35,5 @@ COMMANDS: tuple[click.Command, ...] = (
     count,
     timeline_command,
     data,
+    backtest,
 )
