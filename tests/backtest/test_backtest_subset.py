@@ -62,16 +62,8 @@ def test_national_night_declares_the_real_winner(data_dir: Path, year: int, winn
     assert (standing["standing_winner"] == standing["final_winner"]).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "known failure, reported to the lead: with every mail batch last (2020, mail-last, seed "
-        "1) the desk calls PA, WI and MI for the Republican at 32-41% counted and retracts days "
-        "later; the model gets no vote-mode split, so the missing mail looks like ordinary "
-        "outstanding vote"
-    ),
-)
 def test_mail_last_red_mirage_makes_no_wrong_call(data_dir: Path) -> None:
+    """Every mail batch last (2020): the early Republican leads in PA, WI, MI are a mirage."""
     spec = RunSpec(year=2020, seed=1, order=OrderModel.MAIL_LAST, states=("PA", "WI", "MI"))
     races = race_rows(pd.DataFrame(run(spec, data_dir)))
     assert not races["wrong_call"].any()
