@@ -11,8 +11,6 @@ the desk makes the same calls on it as on the SQLite store.
 from __future__ import annotations
 
 from datetime import datetime
-from types import TracebackType
-from typing import Self
 
 import numpy as np
 import pandas as pd
@@ -20,10 +18,10 @@ import pandas as pd
 from racedesk.feeds.batch import CountBatch, to_micros
 from racedesk.night.night import CANDIDATES, MODES, UNKNOWN, Night
 from racedesk.store import columns as col
-from racedesk.store.base import IngestResult, StoreStats
+from racedesk.store.base import Closing, IngestResult, StoreStats
 
 
-class NightStore:
+class NightStore(Closing):
     """The Store protocol over a night played in order (``latest`` and ``ingest`` only)."""
 
     def __init__(self, night: Night) -> None:
@@ -101,14 +99,3 @@ class NightStore:
 
     def close(self) -> None:
         self.position = 0
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from racedesk.domain.counts import VoteMode
 from racedesk.night.build import group_cumsum
+from racedesk.night.generator import distinct_times
 from racedesk.night.night import MODES, UNKNOWN, IntArray, Night
 
 FloatArray = npt.NDArray[np.float64]
@@ -60,18 +61,6 @@ def _unit_finals(night: Night) -> tuple[FloatArray, FloatArray]:
     return total, margin
 
 
-def _distinct_times(unit: IntArray, at: IntArray) -> IntArray:
-    """Push apart a unit's events that fall on the same second (1 s later each)."""
-    order = np.lexsort((at, unit))
-    rank = np.arange(len(order), dtype=np.int64)
-    big = np.int64(1) << 34
-    lifted = unit[order] * big + at[order] - rank
-    fixed = np.maximum.accumulate(lifted) - unit[order] * big + rank
-    out = np.empty_like(at)
-    out[order] = fixed
-    return out
-
-
 def _event_key(order: OrderModel, unit: IntArray, mode: IntArray, night: Night) -> FloatArray:
     total, margin = _unit_finals(night)
     if order is OrderModel.DEM_STRONGHOLDS_FIRST:
@@ -100,7 +89,7 @@ def reorder(night: Night, order: OrderModel) -> Night:
     by_time = np.lexsort((at, race))
     new_at = np.empty_like(at)
     new_at[hostile] = at[by_time]
-    new_at = _distinct_times(unit, new_at)
+    new_at = distinct_times(unit, new_at)
 
     row_at = np.repeat(new_at, sizes)
     event_of_row = np.repeat(np.arange(len(starts)), sizes)

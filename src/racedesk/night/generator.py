@@ -191,7 +191,7 @@ def _state_events(
     )
 
 
-def _distinct_times(unit: IntArray, at: IntArray) -> IntArray:
+def distinct_times(unit: IntArray, at: IntArray) -> IntArray:
     """Push apart a unit's batches that fall on the same second (1 s later each)."""
     order = np.lexsort((at, unit))
     rank = np.arange(len(order), dtype=np.int64)
@@ -215,7 +215,7 @@ def _assemble(
     unit = np.concatenate([e.unit for e in parts])
     pool = np.concatenate([e.pool for e in parts])
     votes = np.concatenate([e.votes for e in parts])
-    at = _distinct_times(unit, np.concatenate([e.at for e in parts]))
+    at = distinct_times(unit, np.concatenate([e.at for e in parts]))
     mode = _POOL_MODE_INDEX[pool]
 
     # Cumulative counts per (unit, mode, candidate) and per unit, in time order.
