@@ -241,6 +241,14 @@ def write_report(
             for order, v in summary["coverage_by_order"].items()
         ],
     )
+    lines += ["### 90% coverage by year (all orders)", ""]
+    lines += _table(
+        ["year", *[f"{float(k) * 100:.0f}%" for k in SHARE_KEYS]],
+        [
+            [year, *[_pct(v["90"].get(k)) for k in SHARE_KEYS]]
+            for year, v in summary["coverage_by_year"].items()
+        ],
+    )
     lines += ["### Unit-level coverage (counties not yet complete, by the nation's share)", ""]
     lines += _table(
         ["level", *[f"{float(k) * 100:.0f}%" for k in SHARE_KEYS]],

@@ -126,6 +126,9 @@ def summarise(frame: pd.DataFrame, snapshot: pd.DataFrame | None = None) -> dict
     summary["coverage_by_order"] = {
         order: {"90": coverage(part, 0.9)} for order, part in replays.groupby("order")
     }
+    summary["coverage_by_year"] = {
+        str(year): {"90": coverage(part, 0.9)} for year, part in replays.groupby("year")
+    }
     summary["median_width90_points"] = by_share(replays, width, "median")
     summary["mae_points"] = by_share(replays, error, "mean")
     summary["unit_coverage"] = {
