@@ -32,9 +32,9 @@ from pathlib import Path
 
 import numpy as np
 
+from racedesk.backtest.snapshot import model_snapshot
 from racedesk.history.counties import load_county_results
 from racedesk.history.covariates import load_covariates, prior_results
-from racedesk.history.nyt_snapshot import load_county_snapshot
 from racedesk.history.states import load_district_results, load_state_totals
 from racedesk.model import ModelParams, estimate
 from racedesk.model.features import UnitFeatures, build_features
@@ -176,25 +176,7 @@ def _line(order: str, share: str, row: dict[str, float]) -> str:
 
 def real_snapshot(data: Path, params: ModelParams) -> None:
     """The NYT county snapshot of 8 November 2020 against the certified 2020 margins."""
-    counts = load_county_snapshot("2020-11-08", data)
-    covariates = load_covariates(data)
-    features = build_features(
-        counts.units,
-        counts.states,
-        previous=prior_results(covariates, 2016),
-        covariates=covariates,
-        previous_states=load_state_totals(2016, data),
-    )
-    snapshot = Snapshot(
-        units=counts.units,
-        races=counts.states,
-        counted_dem=counts.dem,
-        counted_gop=counts.gop,
-        counted_other=counts.other,
-        expected_votes=counts.expected_votes,
-        complete=np.zeros(len(counts), dtype=bool),
-        features=features,
-    )
+    snapshot = model_snapshot(data)
     certified = load_state_totals(2020, data)
     result = estimate(snapshot, params)
     for level in (0.8, 0.9, 0.95, 0.99):

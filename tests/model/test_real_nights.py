@@ -9,14 +9,12 @@ import numpy as np
 import pytest
 from nights import RealNight
 
+from racedesk.backtest.snapshot import model_snapshot
 from racedesk.errors import ConfigError, ModelError
-from racedesk.history.covariates import Covariates, prior_results
-from racedesk.history.nyt_snapshot import load_county_snapshot
+from racedesk.history.covariates import Covariates
 from racedesk.history.states import load_state_totals
 from racedesk.model import ModelParams, OutcomePrior, estimate
-from racedesk.model.features import build_features
 from racedesk.model.simulate import Order, simulate
-from racedesk.model.snapshot import Snapshot
 
 
 def test_features_flag_units_without_baseline(night_2024: RealNight, night_2020: RealNight) -> None:
@@ -107,24 +105,7 @@ def test_real_2020_snapshot_intervals_contain_certified_margins(
     data_dir: Path, covariates: Covariates
 ) -> None:
     """8 November 2020, counts still partial: the 90% intervals hold the certified margins."""
-    counts = load_county_snapshot("2020-11-08", data_dir)
-    features = build_features(
-        counts.units,
-        counts.states,
-        previous=prior_results(covariates, 2016),
-        covariates=covariates,
-        previous_states=load_state_totals(2016, data_dir),
-    )
-    snapshot = Snapshot(
-        units=counts.units,
-        races=counts.states,
-        counted_dem=counts.dem,
-        counted_gop=counts.gop,
-        counted_other=counts.other,
-        expected_votes=counts.expected_votes,
-        complete=np.zeros(len(counts), dtype=bool),  # NYT's 100% counties still moved later
-        features=features,
-    )
+    snapshot = model_snapshot(data_dir, covariates)
     certified = load_state_totals(2020, data_dir)
     result = estimate(snapshot)
     assert len(result.races) == 50  # the snapshot has no DC

@@ -21,11 +21,39 @@ from racedesk.backtest.night import open_night
 from racedesk.backtest.runs import LEVELS
 from racedesk.desk import Desk, prepare
 from racedesk.feeds.batch import NO_EXPECTED, CountBatch
+from racedesk.history.covariates import Covariates, load_covariates, prior_results
 from racedesk.history.nyt_snapshot import load_county_snapshot
 from racedesk.history.outcome import presidential_outcome
+from racedesk.history.states import load_state_totals
+from racedesk.model import Snapshot
+from racedesk.model.features import build_features
 
 SNAPSHOT_DATE = "2020-11-08"
 SNAPSHOT_AT = datetime(2020, 11, 8, 17, 0, tzinfo=UTC)  # noon Eastern; the file gives the day
+
+
+def model_snapshot(data_dir: Path, covariates: Covariates | None = None) -> Snapshot:
+    """The snapshot as the model's input alone (no desk): baseline 2016 (MEDSL), no unit taken
+    as complete (NYT's "100%" counties still moved later)."""
+    counts = load_county_snapshot(SNAPSHOT_DATE, data_dir)
+    covariates = covariates if covariates is not None else load_covariates(data_dir)
+    features = build_features(
+        counts.units,
+        counts.states,
+        previous=prior_results(covariates, 2016),
+        covariates=covariates,
+        previous_states=load_state_totals(2016, data_dir),
+    )
+    return Snapshot(
+        units=counts.units,
+        races=counts.states,
+        counted_dem=counts.dem,
+        counted_gop=counts.gop,
+        counted_other=counts.other,
+        expected_votes=counts.expected_votes,
+        complete=np.zeros(len(counts), dtype=bool),
+        features=features,
+    )
 
 
 def snapshot_batch(data_dir: Path) -> CountBatch:
