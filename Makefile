@@ -28,8 +28,13 @@ lint: env
 	$(UV) run mypy
 	$(UV) run lint-imports
 
+# The quick speed figures (printed, never asserted). Longer ones: bench/bench_feeds.py,
+# bench/bench_api.py (needs wrk), bench/sweep.py, bench/compare_elexmodel.py.
 bench: env
-	$(UV) run python bench/run_all.py
+	$(UV) run python bench/bench_replay.py
+	$(UV) run python bench/bench_store.py
+	$(UV) run python bench/bench_college.py
+	$(UV) run python bench/bench_desk.py
 
 clean:
 	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache
